@@ -1,0 +1,13 @@
+package org.careledger.access;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.careledger.shared.Actor;
+import org.careledger.shared.EmergencyAccessId;
+import org.careledger.shared.NhsNumber;
+
+import java.time.Instant;
+
+/** Break glass: declare an emergency need to read a patient's record, with a written reason. */
+public record DeclareEmergencyAccess(@TargetAggregateIdentifier NhsNumber patient, EmergencyAccessId emergency,
+                                     String reason, Actor by, Instant at) {
+}

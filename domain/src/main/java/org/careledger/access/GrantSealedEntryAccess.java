@@ -1,0 +1,16 @@
+package org.careledger.access;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.careledger.shared.Actor;
+import org.careledger.shared.EntryId;
+import org.careledger.shared.GrantId;
+import org.careledger.shared.NhsNumber;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Let a named user or team see named SEALED entries within a window, with a written reason. */
+public record GrantSealedEntryAccess(@TargetAggregateIdentifier NhsNumber patient, GrantId grant, Grantee grantee,
+                                     List<EntryId> entries, String reason, Instant validFrom, Instant validUntil,
+                                     Actor by, Instant at) {
+}

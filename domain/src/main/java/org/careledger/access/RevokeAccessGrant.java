@@ -1,0 +1,13 @@
+package org.careledger.access;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.careledger.shared.Actor;
+import org.careledger.shared.GrantId;
+import org.careledger.shared.NhsNumber;
+
+import java.time.Instant;
+
+/** Revoke a grant before its window ends, with the reason. */
+public record RevokeAccessGrant(@TargetAggregateIdentifier NhsNumber patient, GrantId grant, String reason, Actor by,
+                                Instant at) {
+}

@@ -1,0 +1,14 @@
+package org.careledger.consent;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.careledger.shared.Actor;
+import org.careledger.shared.NhsNumber;
+import org.careledger.shared.OdsCode;
+
+import java.time.Instant;
+
+/** Record the patient's share-out or share-in decision for one organisation. */
+public record RecordConsentDecision(@TargetAggregateIdentifier NhsNumber patient, OdsCode organisation,
+                                    ConsentDirection direction, ConsentDecision decision, ConsentMethod method,
+                                    Actor by, Instant at) {
+}

@@ -1,0 +1,11 @@
+package org.careledger.directory;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.careledger.shared.Actor;
+import org.careledger.shared.UserId;
+
+import java.time.Instant;
+
+/** Register a member of staff under their identity provider's user id. */
+public record RegisterStaffMember(@TargetAggregateIdentifier UserId user, String displayName, Actor by, Instant at) {
+}

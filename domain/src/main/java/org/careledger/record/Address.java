@@ -1,0 +1,12 @@
+package org.careledger.record;
+
+import org.careledger.shared.Refusal;
+
+/** A postal address; line2 may be null. */
+public record Address(String line1, String line2, String town, String postcode) {
+    public Address {
+        if (line1 == null || line1.isBlank() || town == null || town.isBlank() || postcode == null || postcode.isBlank()) {
+            throw new Refusal(Refusal.Kind.INVALID_INPUT, "an address needs a first line, a town and a postcode");
+        }
+    }
+}

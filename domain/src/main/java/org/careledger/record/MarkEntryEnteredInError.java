@@ -1,0 +1,12 @@
+package org.careledger.record;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.careledger.shared.Actor;
+import org.careledger.shared.EntryId;
+import org.careledger.shared.NhsNumber;
+
+import java.time.Instant;
+
+/** Mark an entry entered in error, with the reason. */
+public record MarkEntryEnteredInError(@TargetAggregateIdentifier NhsNumber patient, EntryId entry, String reason, Actor by, Instant at) {
+}

@@ -1,0 +1,12 @@
+package org.careledger.record;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.careledger.shared.Actor;
+import org.careledger.shared.NhsNumber;
+import org.careledger.shared.OdsCode;
+
+import java.time.Instant;
+
+/** Open a patient's record at their registered GP practice. */
+public record RegisterPatient(@TargetAggregateIdentifier NhsNumber patient, Demographics demographics, OdsCode registeredPractice, Actor by, Instant at) {
+}

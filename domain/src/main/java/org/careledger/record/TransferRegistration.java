@@ -1,0 +1,12 @@
+package org.careledger.record;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.careledger.shared.Actor;
+import org.careledger.shared.NhsNumber;
+import org.careledger.shared.OdsCode;
+
+import java.time.Instant;
+
+/** Move the patient's registration to another GP practice. */
+public record TransferRegistration(@TargetAggregateIdentifier NhsNumber patient, OdsCode toPractice, Actor by, Instant at) {
+}
