@@ -80,6 +80,9 @@ class LedgerRestartTest {
 
         try (ConfigurableApplicationContext second = start()) {
             CommandGateway commands = second.getBean(CommandGateway.class);
+            // operations: the Prometheus registry is there (actuator exposes it as /actuator/prometheus)
+            assertThat(second.getBean(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class).scrape())
+                    .contains("hikaricp_connections");
             // the aggregate remembers its entries: recording one of them again is refused
             assertThatThrownBy(() -> commands.sendAndWait(
                     Fixtures.consultationNote(patient, entries.get(0), gp, "again")))
