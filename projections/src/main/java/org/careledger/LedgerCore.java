@@ -1,0 +1,28 @@
+package org.careledger;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.PropertySource;
+
+/**
+ * The ledger without the web layer: event store on PostgreSQL, aggregates, registers read model, actuator.
+ * The api module's web application and the ops CLI both build on it
+ * ({@code new SpringApplicationBuilder(LedgerCore.class)} or {@code @Import(LedgerCore.class)}).
+ * <p>
+ * Axon's JPA auto-configurations are excluded by name: the ledger uses the JDBC engine, and no Hibernate may
+ * ever map its tables (it would map the binary columns to {@code oid}).
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration(excludeName = {
+        "org.axonframework.springboot.autoconfig.JpaAutoConfiguration",
+        "org.axonframework.springboot.autoconfig.JpaEventStoreAutoConfiguration",
+        "org.axonframework.springboot.autoconfig.legacyjpa.JpaJavaxAutoConfiguration",
+        "org.axonframework.springboot.autoconfig.legacyjpa.JpaJavaxEventStoreAutoConfiguration",
+        "org.axonframework.springboot.autoconfig.XStreamAutoConfiguration",
+        "org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration"
+})
+@ComponentScan(basePackages = {"org.careledger.storage", "org.careledger.registers"})
+@PropertySource("classpath:careledger-core.properties")
+public class LedgerCore {
+}

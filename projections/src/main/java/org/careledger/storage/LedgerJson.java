@@ -1,0 +1,245 @@
+package org.careledger.storage;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.KeyDeserializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.Deserializers;
+import com.fasterxml.jackson.databind.deser.KeyDeserializers;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.Serializers;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one JSON configuration of the ledger: how events, metadata, tokens and snapshots are written to
+ * PostgreSQL. Changing it changes stored data, so it lives in one place.
+ * <ul>
+ *     <li>java.time as ISO-8601 strings, never numeric timestamps;</li>
+ *     <li>single-value id records of {@code org.careledger.shared} ({@code NhsNumber}, {@code OdsCode},
+ *     {@code UserId}, ... : any record there with exactly one component named {@code value} of type String or
+ *     UUID) as plain JSON strings, read back through their canonical constructors (so validation runs);</li>
+ *     <li>unknown properties are ignored, so an older reader survives a newer event with an added field.</li>
+ * </ul>
+ * {@link #snapshotMapper()} additionally reads and writes objects by their fields (any visibility) and ignores
+ * getters: aggregates have a no-arg constructor and private fields, and their snapshot is their exact state.
+ */
+public final class LedgerJson {
+
+    static final String ID_PACKAGE = "org.careledger.shared";
+
+    private LedgerJson() {
+    }
+
+    /** The mapper for events, messages and tokens. */
+    public static ObjectMapper mapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.registerModule(new JavaTimeModule());
+        mapper.registerModule(idModule());
+        mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        mapper.disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+        mapper.disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+        mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        return mapper;
+    }
+
+    /** The mapper for aggregate snapshots: the same, but objects are their fields (any visibility), no getters. */
+    public static ObjectMapper snapshotMapper() {
+        ObjectMapper mapper = mapper();
+        mapper.setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE);
+        mapper.setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
+        mapper.setVisibility(PropertyAccessor.CREATOR, JsonAutoDetect.Visibility.ANY);
+        return mapper;
+    }
+
+    /** True for the single-value id records written as plain strings. */
+    public static boolean isIdRecord(Class<?> type) {
+        return IdType.of(type) != null;
+    }
+
+    /** A Jackson module writing the id records of {@code org.careledger.shared} as plain strings. */
+    public static SimpleModule idModule() {
+        SimpleModule module = new SimpleModule("careledger-ids") {
+            @Override
+            public void setupModule(SetupContext context) {
+                super.setupModule(context);
+                context.addSerializers(new IdSerializers(false));
+                context.addKeySerializers(new IdSerializers(true));
+                context.addDeserializers(new IdDeserializers());
+                context.addKeyDeserializers(new IdKeyDeserializers());
+            }
+        };
+        return module;
+    }
+
+    /** How one id record type maps to and from its single string or UUID component. */
+    private record IdType(Class<?> type, Method accessor, Constructor<?> constructor, boolean uuid) {
+
+        private static final Map<Class<?>, java.util.Optional<IdType>> CACHE = new ConcurrentHashMap<>();
+
+        static IdType of(Class<?> type) {
+            if (type == null || !type.isRecord() || !ID_PACKAGE.equals(type.getPackageName())) {
+                return null;
+            }
+            return CACHE.computeIfAbsent(type, IdType::inspect).orElse(null);
+        }
+
+        private static java.util.Optional<IdType> inspect(Class<?> type) {
+            RecordComponent[] components = type.getRecordComponents();
+            if (components.length != 1 || !"value".equals(components[0].getName())) {
+                return java.util.Optional.empty();
+            }
+            Class<?> valueType = components[0].getType();
+            if (valueType != String.class && valueType != UUID.class) {
+                return java.util.Optional.empty();
+            }
+            try {
+                Constructor<?> constructor = type.getDeclaredConstructor(valueType);
+                constructor.setAccessible(true);
+                Method accessor = components[0].getAccessor();
+                accessor.setAccessible(true);
+                return java.util.Optional.of(new IdType(type, accessor, constructor, valueType == UUID.class));
+            } catch (NoSuchMethodException e) {
+                return java.util.Optional.empty();
+            }
+        }
+
+        String write(Object id) {
+            try {
+                return String.valueOf(accessor.invoke(id));
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException("cannot read " + type.getSimpleName(), e);
+            }
+        }
+
+        Object read(String text) throws InvocationTargetException {
+            try {
+                return constructor.newInstance(uuid ? UUID.fromString(text) : text);
+            } catch (InstantiationException | IllegalAccessException e) {
+                throw new IllegalStateException("cannot create " + type.getSimpleName(), e);
+            }
+        }
+    }
+
+    private static final class IdSerializer extends StdSerializer<Object> {
+        private final IdType id;
+
+        IdSerializer(IdType id) {
+            super(Object.class);
+            this.id = id;
+        }
+
+        @Override
+        public void serialize(Object value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeString(id.write(value));
+        }
+    }
+
+    private static final class IdKeySerializer extends StdSerializer<Object> {
+        private final IdType id;
+
+        IdKeySerializer(IdType id) {
+            super(Object.class);
+            this.id = id;
+        }
+
+        @Override
+        public void serialize(Object value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeFieldName(id.write(value));
+        }
+    }
+
+    private static final class IdSerializers extends Serializers.Base {
+        private final boolean keys;
+
+        IdSerializers(boolean keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public JsonSerializer<?> findSerializer(SerializationConfig config, JavaType type, BeanDescription beanDesc) {
+            IdType id = IdType.of(type.getRawClass());
+            if (id == null) {
+                return null;
+            }
+            return keys ? new IdKeySerializer(id) : new IdSerializer(id);
+        }
+    }
+
+    private static final class IdDeserializer extends JsonDeserializer<Object> {
+        private final IdType id;
+
+        IdDeserializer(IdType id) {
+            this.id = id;
+        }
+
+        @Override
+        public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+                return ctxt.handleUnexpectedToken(id.type(), p);
+            }
+            return read(id, p.getText(), ctxt);
+        }
+    }
+
+    private static Object read(IdType id, String text, DeserializationContext ctxt) throws IOException {
+        try {
+            return id.read(text);
+        } catch (InvocationTargetException e) {
+            // the canonical constructor refused the value (e.g. a bad NHS number); the message names no content
+            return ctxt.handleWeirdStringValue(id.type(), text, "refused by %s: %s", id.type().getSimpleName(),
+                    e.getCause() == null ? e.toString() : e.getCause().getMessage());
+        } catch (IllegalArgumentException e) {
+            return ctxt.handleWeirdStringValue(id.type(), text, "not a UUID");
+        }
+    }
+
+    private static final class IdDeserializers extends Deserializers.Base {
+        @Override
+        public JsonDeserializer<?> findBeanDeserializer(JavaType type, DeserializationConfig config,
+                                                        BeanDescription beanDesc) {
+            IdType id = IdType.of(type.getRawClass());
+            return id == null ? null : new IdDeserializer(id);
+        }
+    }
+
+    private static final class IdKeyDeserializers implements KeyDeserializers {
+        @Override
+        public KeyDeserializer findKeyDeserializer(JavaType type, DeserializationConfig config,
+                                                   BeanDescription beanDesc) {
+            IdType id = IdType.of(type.getRawClass());
+            if (id == null) {
+                return null;
+            }
+            return new KeyDeserializer() {
+                @Override
+                public Object deserializeKey(String key, DeserializationContext ctxt) throws IOException {
+                    return read(id, key, ctxt);
+                }
+            };
+        }
+    }
+}
