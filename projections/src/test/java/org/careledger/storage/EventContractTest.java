@@ -89,6 +89,15 @@ class EventContractTest {
         }
     }
 
+    @Test
+    void theEventCatalogueDocumentsEveryEvent() throws IOException {
+        String catalogue = Files.readString(Path.of("../docs/events.md"));
+        for (LedgerEvent event : EventSamples.all()) {
+            assertThat(catalogue).as("docs/events.md").contains("| `" + event.getClass().getSimpleName() + "` | "
+                    + event.getClass().getAnnotation(Revision.class).value() + " |");
+        }
+    }
+
     private static String goldenName(LedgerEvent event) {
         return event.getClass().getSimpleName() + ".v" + event.getClass().getAnnotation(Revision.class).value() + ".json";
     }
