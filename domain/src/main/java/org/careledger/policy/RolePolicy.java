@@ -54,6 +54,18 @@ public final class RolePolicy {
         this.workingHours = workingHours;
     }
 
+    /** The text of the policy file shipped with CareLedger, as activated on a new ledger. */
+    public static String defaultSource() {
+        try (InputStream in = RolePolicy.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("role policy resource missing: " + DEFAULT_RESOURCE);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("role policy resource unreadable", e);
+        }
+    }
+
     /** The policy shipped with CareLedger (DESIGN.md's table). */
     public static RolePolicy defaultPolicy() {
         try (InputStream in = RolePolicy.class.getResourceAsStream(DEFAULT_RESOURCE)) {

@@ -8,6 +8,7 @@ import org.careledger.access.PatientAccess;
 import org.careledger.consent.PatientConsent;
 import org.careledger.directory.Organisation;
 import org.careledger.directory.StaffMember;
+import org.careledger.policy.PolicyVersions;
 import org.careledger.record.PatientRecord;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.AggregateFactory;
@@ -40,7 +41,8 @@ public class LedgerAggregates implements ConfigurerModule {
             PatientConsent.class,
             PatientAccess.class,
             Organisation.class,
-            StaffMember.class);
+            StaffMember.class,
+            PolicyVersions.class);
 
     private final LedgerStorageProperties properties;
 

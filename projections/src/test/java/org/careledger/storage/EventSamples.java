@@ -1,5 +1,6 @@
 package org.careledger.storage;
 
+import org.careledger.access.AccessDecision;
 import org.careledger.access.AccessGrantRevoked;
 import org.careledger.access.AccessGranted;
 import org.careledger.access.EmergencyAccessDeclared;
@@ -7,6 +8,14 @@ import org.careledger.access.GrantReason;
 import org.careledger.access.GrantScope;
 import org.careledger.access.Grantee;
 import org.careledger.access.SealedEntryAccessGranted;
+import org.careledger.audit.AuditTrailQueried;
+import org.careledger.audit.Channel;
+import org.careledger.audit.DisclosedEntry;
+import org.careledger.audit.PatientSearched;
+import org.careledger.audit.Purpose;
+import org.careledger.audit.RecordAccessRefused;
+import org.careledger.audit.RecordAccessed;
+import org.careledger.audit.RecordView;
 import org.careledger.consent.ConsentDecision;
 import org.careledger.consent.ConsentDecisionRecorded;
 import org.careledger.consent.ConsentDirection;
@@ -20,6 +29,7 @@ import org.careledger.directory.StaffMemberRegistered;
 import org.careledger.directory.TeamFormed;
 import org.careledger.directory.TeamJoined;
 import org.careledger.directory.TeamLeft;
+import org.careledger.policy.PolicyVersionActivated;
 import org.careledger.record.Address;
 import org.careledger.record.ClinicalCode;
 import org.careledger.record.Demographics;
@@ -105,6 +115,17 @@ final class EventSamples {
                         "Needed for the safeguarding review", AT, AT.plusSeconds(86_400L * 7), GP, AT),
                 new AccessGrantRevoked(PATIENT, GRANT, "Episode of care ended", GP, AT),
                 new EmergencyAccessDeclared(PATIENT, EMERGENCY, "Unconscious in A&E, no history available",
-                        AT.plusSeconds(4 * 3600), GP, AT));
+                        AT.plusSeconds(4 * 3600), GP, AT),
+                new PolicyVersionActivated("2", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                        "policy.version=2\n", ADMIN, AT),
+                new RecordAccessed(PATIENT, AccessDecision.Basis.GRANT, GRANT, null, Purpose.DIRECT_CARE, Channel.WEB,
+                        RecordView.CURRENT, "1", List.of("5f0c8a52-1d3e-4c7b-9a1e-2b3c4d5e6f70"),
+                        List.of(new DisclosedEntry(ENTRY, 2)), 3, GP, AT),
+                new RecordAccessRefused(PATIENT, AccessDecision.Refused.NO_BASIS, Purpose.DIRECT_CARE, Channel.API,
+                        RecordView.CURRENT, "1", GP, AT),
+                new PatientSearched(PatientSearched.SearchKind.SURNAME_AND_BIRTH_DATE, List.of(PATIENT), Channel.WEB, GP,
+                        AT),
+                new AuditTrailQueried(AuditTrailQueried.AuditQuestion.READERS_OF_ENTRY, ENTRY.toString(),
+                        AT.minusSeconds(86_400L * 30), AT, Actor.staff(ADMIN_USER, Role.IG_OFFICER, PRACTICE), AT));
     }
 }

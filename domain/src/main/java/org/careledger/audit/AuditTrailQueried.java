@@ -1,0 +1,21 @@
+package org.careledger.audit;
+
+import org.axonframework.serialization.Revision;
+import org.careledger.shared.Actor;
+
+import java.time.Instant;
+
+/** Someone queried the audit trail: which question, about what (a patient, user or entry id) and for which period. */
+@Revision("1")
+public record AuditTrailQueried(AuditQuestion question, String subject, Instant from, Instant to, Actor by, Instant at)
+        implements AuditEvent {
+
+    public enum AuditQuestion {
+        ACCESSES_TO_PATIENT,
+        RECORDS_OPENED_BY_USER,
+        READERS_OF_ENTRY,
+        EMERGENCY_ACCESSES,
+        REFUSALS,
+        WHO_COULD_HAVE_SEEN_ENTRY
+    }
+}
