@@ -32,6 +32,10 @@ public final class RolePolicy {
     /** DESIGN.md: an emergency access lasts at most four hours, whatever a policy file says. */
     public static final Duration EMERGENCY_CEILING = Duration.ofHours(4);
 
+    /** DESIGN.md: only a clinical role breaks glass, whatever a policy file says. */
+    private static final Set<Role> NEVER_EMERGENCY = EnumSet.of(Role.PRACTICE_ADMIN, Role.SOCIAL_WORKER,
+            Role.IG_OFFICER, Role.PATIENT, Role.ADMINISTRATOR);
+
     private static final String DEFAULT_RESOURCE = "role-policy.properties";
 
     private final String version;
@@ -96,6 +100,9 @@ public final class RolePolicy {
             writes.put(role, w == null ? r : sections(w, "role." + role + ".writes"));
             String e = p.getProperty("role." + role + ".emergency");
             if (e != null) {
+                if (NEVER_EMERGENCY.contains(role)) {
+                    throw new IllegalArgumentException("role." + role + ".emergency: only clinical roles declare emergencies");
+                }
                 Duration d = Duration.parse(e.strip());
                 if (d.isNegative() || d.isZero() || d.compareTo(EMERGENCY_CEILING) > 0) {
                     throw new IllegalArgumentException("role." + role + ".emergency must be more than 0 and at most PT4H");

@@ -36,7 +36,8 @@ public record ClinicalCode(CodeSystem system, String code) {
             return false;
         }
         for (int i = 0; i < code.length(); i++) {
-            if (!Character.isDigit(code.charAt(i))) {
+            char c = code.charAt(i);
+            if (c < '0' || c > '9') { // ASCII only: Character.isDigit also accepts other scripts' digits
                 return false;
             }
         }

@@ -27,7 +27,8 @@ public record NhsNumber(String value) {
             return false;
         }
         for (int i = 0; i < 10; i++) {
-            if (!Character.isDigit(digits.charAt(i))) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') { // ASCII only: Character.isDigit also accepts other scripts' digits
                 return false;
             }
         }
