@@ -5,6 +5,7 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
+import org.careledger.policy.PolicyInForce;
 import org.careledger.policy.RolePolicy;
 import org.careledger.shared.Actor;
 import org.careledger.shared.EntryId;
@@ -60,7 +61,8 @@ public class PatientAccess {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(GrantAccess command, RolePolicy policy, Registers registers) {
+    public void handle(GrantAccess command, PolicyInForce inForce, Registers registers) {
+        RolePolicy policy = inForce.current();
         requirePatient(command.patient(), registers);
         requireGrantor(command.by(), policy);
         Refusal.requireValue(command.grant(), "grant id");
@@ -77,7 +79,8 @@ public class PatientAccess {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(GrantSealedEntryAccess command, RolePolicy policy, Registers registers) {
+    public void handle(GrantSealedEntryAccess command, PolicyInForce inForce, Registers registers) {
+        RolePolicy policy = inForce.current();
         requirePatient(command.patient(), registers);
         requireGrantor(command.by(), policy);
         Refusal.requireValue(command.grant(), "grant id");
@@ -97,7 +100,8 @@ public class PatientAccess {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(RevokeAccessGrant command, RolePolicy policy) {
+    public void handle(RevokeAccessGrant command, PolicyInForce inForce) {
+        RolePolicy policy = inForce.current();
         Boolean revoked = grantsRevoked.get(command.grant().value());
         require(revoked != null, UNKNOWN_GRANT, "grant " + command.grant() + " is not on this patient's record");
         require(!revoked, GRANT_ALREADY_REVOKED, "grant " + command.grant() + " is already revoked");
@@ -109,7 +113,8 @@ public class PatientAccess {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(DeclareEmergencyAccess command, RolePolicy policy, Registers registers) {
+    public void handle(DeclareEmergencyAccess command, PolicyInForce inForce, Registers registers) {
+        RolePolicy policy = inForce.current();
         requirePatient(command.patient(), registers);
         Refusal.requireValue(command.emergency(), "emergency access id");
         Duration lasts = policy.emergencyDuration(command.by().role()).orElseThrow(() ->

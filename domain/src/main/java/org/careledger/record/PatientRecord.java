@@ -5,6 +5,7 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
+import org.careledger.policy.PolicyInForce;
 import org.careledger.policy.RolePolicy;
 import org.careledger.shared.Actor;
 import org.careledger.shared.NhsNumber;
@@ -56,7 +57,8 @@ public class PatientRecord {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(RegisterPatient command, RolePolicy policy, Registers registers) {
+    public void handle(RegisterPatient command, PolicyInForce inForce, Registers registers) {
+        RolePolicy policy = inForce.current();
         require(patient == null, ALREADY_EXISTS, "patient already registered");
         Refusal.requireValue(command.demographics(), "demographics");
         requirePractice(command.registeredPractice(), registers);
@@ -71,7 +73,8 @@ public class PatientRecord {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(UpdateDemographics command, RolePolicy policy) {
+    public void handle(UpdateDemographics command, PolicyInForce inForce) {
+        RolePolicy policy = inForce.current();
         requireRegistered();
         Refusal.requireValue(command.demographics(), "demographics");
         requireWritable(policy, command.by(), Section.DEMOGRAPHICS);
@@ -80,7 +83,8 @@ public class PatientRecord {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(TransferRegistration command, RolePolicy policy, Registers registers) {
+    public void handle(TransferRegistration command, PolicyInForce inForce, Registers registers) {
+        RolePolicy policy = inForce.current();
         requireRegistered();
         requirePractice(command.toPractice(), registers);
         require(!command.toPractice().equals(registeredPractice), CONFLICTING_STATE,
@@ -94,7 +98,8 @@ public class PatientRecord {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(RecordEntry command, RolePolicy policy) {
+    public void handle(RecordEntry command, PolicyInForce inForce) {
+        RolePolicy policy = inForce.current();
         requireRegistered();
         Refusal.requireValue(command.entry(), "entry id");
         Refusal.requireValue(command.section(), "section");
@@ -109,7 +114,8 @@ public class PatientRecord {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(AmendEntry command, RolePolicy policy) {
+    public void handle(AmendEntry command, PolicyInForce inForce) {
+        RolePolicy policy = inForce.current();
         EntryState entry = changeableEntry(command.entry().value(), command.by(), policy);
         Refusal.requireValue(command.content(), "content");
         String reason = Refusal.requireReason(command.reason(), "an amendment");
@@ -120,7 +126,8 @@ public class PatientRecord {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(MarkEntryEnteredInError command, RolePolicy policy) {
+    public void handle(MarkEntryEnteredInError command, PolicyInForce inForce) {
+        RolePolicy policy = inForce.current();
         changeableEntry(command.entry().value(), command.by(), policy);
         String reason = Refusal.requireReason(command.reason(), "marking an entry entered in error");
         apply(new EntryMarkedEnteredInError(patient, command.entry(), reason, command.by(), command.at()));
@@ -128,7 +135,8 @@ public class PatientRecord {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(ChangeEntrySensitivity command, RolePolicy policy) {
+    public void handle(ChangeEntrySensitivity command, PolicyInForce inForce) {
+        RolePolicy policy = inForce.current();
         EntryState entry = changeableEntry(command.entry().value(), command.by(), policy);
         Refusal.requireValue(command.sensitivity(), "sensitivity");
         String reason = Refusal.requireReason(command.reason(), "a sensitivity change");

@@ -2,6 +2,7 @@ package org.careledger.access;
 
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
+import org.careledger.policy.PolicyInForce;
 import org.careledger.policy.RolePolicy;
 import org.careledger.shared.Actor;
 import org.careledger.shared.EmergencyAccessId;
@@ -72,7 +73,7 @@ class PatientAccessTest {
     @BeforeEach
     void aRegisteredPatientAPracticeACommunityTrustWithADistrictNursingTeam() {
         fixture = new AggregateTestFixture<>(PatientAccess.class);
-        fixture.registerInjectableResource(RolePolicy.defaultPolicy());
+        fixture.registerInjectableResource(PolicyInForce.fixed(RolePolicy.defaultPolicy()));
         fixture.registerInjectableResource(InMemoryRegisters.empty()
                 .withPatient(PATIENT)
                 .withOrganisation(PRACTICE, OrganisationType.GP_PRACTICE)

@@ -2,6 +2,7 @@ package org.careledger.record;
 
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
+import org.careledger.policy.PolicyInForce;
 import org.careledger.policy.RolePolicy;
 import org.careledger.shared.Actor;
 import org.careledger.shared.EntryId;
@@ -83,7 +84,7 @@ class PatientRecordTest {
     @BeforeEach
     void regionWithTwoPracticesAPharmacyACouncilAndTrusts() {
         fixture = new AggregateTestFixture<>(PatientRecord.class);
-        fixture.registerInjectableResource(RolePolicy.defaultPolicy());
+        fixture.registerInjectableResource(PolicyInForce.fixed(RolePolicy.defaultPolicy()));
         fixture.registerInjectableResource(InMemoryRegisters.empty()
                 .withOrganisation(PRACTICE, OrganisationType.GP_PRACTICE)
                 .withOrganisation(OTHER_PRACTICE, OrganisationType.GP_PRACTICE)

@@ -1,6 +1,8 @@
 package org.careledger.storage;
 
+import org.careledger.policy.PolicyInForce;
 import org.careledger.policy.RolePolicy;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -8,9 +10,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class DomainPolicyConfiguration {
 
-    /** The role policy shipped with the domain;. */
+    /** The role policy shipped with the domain, unless the ledger's own policy history provides one. */
     @Bean
-    public RolePolicy rolePolicy() {
-        return RolePolicy.defaultPolicy();
+    @ConditionalOnMissingBean(PolicyInForce.class)
+    public PolicyInForce policyInForce() {
+        return PolicyInForce.fixed(RolePolicy.defaultPolicy());
     }
 }

@@ -10,7 +10,7 @@ import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
-import org.careledger.policy.RolePolicy;
+import org.careledger.policy.PolicyInForce;
 import org.careledger.registers.JdbcRegisters;
 import org.careledger.shared.Registers;
 import org.junit.jupiter.api.Test;
@@ -44,6 +44,6 @@ class LedgerWiringTest extends LedgerDatabaseTest {
         assertThat(context.getBean(EventProcessingConfiguration.class).eventProcessor("registers"))
                 .get().isInstanceOf(SubscribingEventProcessor.class);
         assertThat(context.getBean(Registers.class)).isInstanceOf(JdbcRegisters.class);
-        assertThat(context.getBean(RolePolicy.class)).isNotNull();
+        assertThat(context.getBean(PolicyInForce.class).current().version()).isEqualTo("1");
     }
 }
