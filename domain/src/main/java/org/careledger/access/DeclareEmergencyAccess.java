@@ -8,6 +8,12 @@ import org.careledger.shared.NhsNumber;
 import java.time.Instant;
 
 /** Break glass: declare an emergency need to read a patient's record, with a written reason. */
-public record DeclareEmergencyAccess(@TargetAggregateIdentifier NhsNumber patient, EmergencyAccessId emergency,
+public record DeclareEmergencyAccess(NhsNumber patient, EmergencyAccessId emergency,
                                      String reason, Actor by, Instant at) {
+
+    /** The patient's access stream, apart from their record stream (docs/adr/0002). */
+    @TargetAggregateIdentifier
+    public String stream() {
+        return PatientAccess.streamOf(patient);
+    }
 }

@@ -8,7 +8,13 @@ import org.careledger.shared.NhsNumber;
 import java.time.Instant;
 
 /** Grant a user, team or organisation access to a patient's record for a reason, scope and validity window. */
-public record GrantAccess(@TargetAggregateIdentifier NhsNumber patient, GrantId grant, Grantee grantee,
+public record GrantAccess(NhsNumber patient, GrantId grant, Grantee grantee,
                           GrantReason reason, GrantScope scope, Instant validFrom, Instant validUntil, Actor by,
                           Instant at) {
+
+    /** The patient's access stream, apart from their record stream (docs/adr/0002). */
+    @TargetAggregateIdentifier
+    public String stream() {
+        return PatientAccess.streamOf(patient);
+    }
 }

@@ -10,7 +10,13 @@ import java.time.Instant;
 import java.util.List;
 
 /** Let a named user or team see named SEALED entries within a window, with a written reason. */
-public record GrantSealedEntryAccess(@TargetAggregateIdentifier NhsNumber patient, GrantId grant, Grantee grantee,
+public record GrantSealedEntryAccess(NhsNumber patient, GrantId grant, Grantee grantee,
                                      List<EntryId> entries, String reason, Instant validFrom, Instant validUntil,
                                      Actor by, Instant at) {
+
+    /** The patient's access stream, apart from their record stream (docs/adr/0002). */
+    @TargetAggregateIdentifier
+    public String stream() {
+        return PatientAccess.streamOf(patient);
+    }
 }

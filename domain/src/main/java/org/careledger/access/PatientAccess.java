@@ -47,7 +47,9 @@ import static org.careledger.shared.Refusal.require;
  */
 public class PatientAccess {
 
+    /** The stream id, {@code access:<NHS number>}: unique across aggregate types, as Axon's store requires. */
     @AggregateIdentifier
+    private String stream;
     private NhsNumber patient;
     private Map<UUID, Boolean> grantsRevoked = new HashMap<>();
     private Set<UUID> emergencies = new HashSet<>();
@@ -119,15 +121,22 @@ public class PatientAccess {
                 command.by(), command.at()));
     }
 
+    /** The access stream of a patient. */
+    public static String streamOf(NhsNumber patient) {
+        return "access:" + patient.value();
+    }
+
     @EventSourcingHandler
     void on(AccessGranted event) {
         patient = event.patient();
+        stream = streamOf(patient);
         grantsRevoked.put(event.grant().value(), false);
     }
 
     @EventSourcingHandler
     void on(SealedEntryAccessGranted event) {
         patient = event.patient();
+        stream = streamOf(patient);
         grantsRevoked.put(event.grant().value(), false);
     }
 
@@ -139,6 +148,7 @@ public class PatientAccess {
     @EventSourcingHandler
     void on(EmergencyAccessDeclared event) {
         patient = event.patient();
+        stream = streamOf(patient);
         emergencies.add(event.emergency().value());
     }
 

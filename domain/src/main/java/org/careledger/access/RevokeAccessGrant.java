@@ -8,6 +8,12 @@ import org.careledger.shared.NhsNumber;
 import java.time.Instant;
 
 /** Revoke a grant before its window ends, with the reason. */
-public record RevokeAccessGrant(@TargetAggregateIdentifier NhsNumber patient, GrantId grant, String reason, Actor by,
+public record RevokeAccessGrant(NhsNumber patient, GrantId grant, String reason, Actor by,
                                 Instant at) {
+
+    /** The patient's access stream, apart from their record stream (docs/adr/0002). */
+    @TargetAggregateIdentifier
+    public String stream() {
+        return PatientAccess.streamOf(patient);
+    }
 }

@@ -26,8 +26,9 @@ import static org.careledger.shared.Refusal.require;
  */
 public class PatientConsent {
 
+    /** The stream id, {@code consent:<NHS number>}: unique across aggregate types, as Axon's store requires. */
     @AggregateIdentifier
-    private NhsNumber patient;
+    private String stream;
     private boolean dissentInForce;
 
     protected PatientConsent() {
@@ -66,14 +67,19 @@ public class PatientConsent {
         apply(new DissentWithdrawn(command.patient(), command.method(), command.by(), command.at()));
     }
 
+    /** The consent stream of a patient. */
+    public static String streamOf(NhsNumber patient) {
+        return "consent:" + patient.value();
+    }
+
     @EventSourcingHandler
     void on(ConsentDecisionRecorded event) {
-        patient = event.patient();
+        stream = streamOf(event.patient());
     }
 
     @EventSourcingHandler
     void on(DissentRecorded event) {
-        patient = event.patient();
+        stream = streamOf(event.patient());
         dissentInForce = true;
     }
 

@@ -8,7 +8,13 @@ import org.careledger.shared.OdsCode;
 import java.time.Instant;
 
 /** Record the patient's share-out or share-in decision for one organisation. */
-public record RecordConsentDecision(@TargetAggregateIdentifier NhsNumber patient, OdsCode organisation,
+public record RecordConsentDecision(NhsNumber patient, OdsCode organisation,
                                     ConsentDirection direction, ConsentDecision decision, ConsentMethod method,
                                     Actor by, Instant at) {
+
+    /** The patient's consent stream, apart from their record stream (docs/adr/0002). */
+    @TargetAggregateIdentifier
+    public String stream() {
+        return PatientConsent.streamOf(patient);
+    }
 }

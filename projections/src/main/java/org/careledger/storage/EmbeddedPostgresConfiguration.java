@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -60,8 +60,8 @@ public class EmbeddedPostgresConfiguration {
      */
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
-    public HikariDataSource dataSource(EmbeddedPostgres postgres, DataSourceProperties properties) {
-        return properties.initializeDataSourceBuilder()
+    public HikariDataSource dataSource(EmbeddedPostgres postgres) {
+        return DataSourceBuilder.create()
                 .type(HikariDataSource.class)
                 .url(postgres.getJdbcUrl("postgres", "postgres"))
                 .username("postgres")

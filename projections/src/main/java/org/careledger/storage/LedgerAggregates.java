@@ -9,7 +9,16 @@ import org.careledger.consent.PatientConsent;
 import org.careledger.directory.Organisation;
 import org.careledger.directory.StaffMember;
 import org.careledger.record.PatientRecord;
-import org.springframework.stereotype.Component;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventsourcing.AggregateFactory;
+import org.axonframework.eventsourcing.AggregateSnapshotter;
+import org.axonframework.eventsourcing.GenericAggregateFactory;
+import org.axonframework.eventsourcing.SnapshotterSpanFactory;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.annotation.HandlerDefinition;
+import org.axonframework.messaging.annotation.ParameterResolverFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import java.util.List;
 
@@ -17,8 +26,12 @@ import java.util.List;
  * The event-sourced aggregates of the ledger, in one place. The domain module has no Spring, so its aggregates
  * carry no {@code @Aggregate} stereotype; they are registered here with Axon's configurer. Each gets an
  * event-sourcing repository on the JDBC event store.
+ * <p>
+ * Trap: Axon's Spring Boot snapshotter ({@code SpringAggregateSnapshotter}) only knows aggregates that are
+ * Spring beans ({@code @Aggregate}) and fails with "Aggregate Type is unknown in this snapshotter" for aggregates
+ * registered through the configurer; so the snapshotter is defined here too, from the same list.
  */
-@Component
+@Configuration(proxyBeanMethods = false)
 public class LedgerAggregates implements ConfigurerModule {
 
     /** Every aggregate type of the ledger. */
@@ -40,6 +53,25 @@ public class LedgerAggregates implements ConfigurerModule {
         for (Class<?> type : TYPES) {
             configurer.configureAggregate(configuration(type));
         }
+    }
+
+    /** Replaces Axon's Spring snapshotter (it backs off when a Snapshotter bean exists). */
+    @Bean
+    public AggregateSnapshotter aggregateSnapshotter(EventStore eventStore, TransactionManager transactionManager,
+                                                     ParameterResolverFactory parameterResolverFactory,
+                                                     HandlerDefinition handlerDefinition,
+                                                     SnapshotterSpanFactory spanFactory) {
+        List<AggregateFactory<?>> factories = TYPES.stream()
+                .<AggregateFactory<?>>map(GenericAggregateFactory::new)
+                .toList();
+        return AggregateSnapshotter.builder()
+                .eventStore(eventStore)
+                .transactionManager(transactionManager)
+                .parameterResolverFactory(parameterResolverFactory)
+                .handlerDefinition(handlerDefinition)
+                .spanFactory(spanFactory)
+                .aggregateFactories(factories)
+                .build();
     }
 
     private <A> AggregateConfigurer<A> configuration(Class<A> type) {
