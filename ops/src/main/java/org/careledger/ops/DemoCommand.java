@@ -109,7 +109,10 @@ final class DemoCommand implements Callable<Integer> {
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
-                .properties("logging.level.root=WARN", "logging.level.org.careledger=WARN")
+                .properties("logging.level.root=WARN", "logging.level.org.careledger=WARN",
+                        // Axon's handler annotations and duplicate gauges: noise on every start, not the user's concern
+                        "logging.level.org.springframework.core.annotation=ERROR",
+                        "logging.level.io.micrometer.core.instrument.MeterRegistry=ERROR")
                 .run(springArgs);
     }
 }
