@@ -111,6 +111,18 @@ class StorageSchemaTest extends LedgerDatabaseTest {
         assertThat(json).isEqualTo("{\"note\":\"probe 0\"}");
     }
 
+    @Test
+    void aSecondWriterAtTheSameSequenceNumberIsAConcurrencyConflict() {
+        String aggregate = appendProbes(2);
+        assertThatThrownBy(() -> eventStore.publish(
+                new GenericDomainEventMessage<>("StorageProbe", aggregate, 1, new StorageProbe("late writer"))))
+                .hasMessageContaining("already inserted")
+                // record content must never reach a log: pgjdbc would otherwise quote the bound payload bytes
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\\x7b").doesNotContain("bytea"));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ?",
+                Long.class, aggregate)).isEqualTo(2);
+    }
+
     private String appendProbes(int count) {
         String aggregate = "probe-" + UUID.randomUUID();
         GenericDomainEventMessage<?>[] events = new GenericDomainEventMessage<?>[count];
