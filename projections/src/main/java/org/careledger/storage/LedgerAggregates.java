@@ -18,6 +18,7 @@ import org.axonframework.eventsourcing.SnapshotterSpanFactory;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.messaging.annotation.ParameterResolverFactory;
+import org.axonframework.modelling.command.inspection.AnnotatedAggregateMetaModelFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -63,8 +64,13 @@ public class LedgerAggregates implements ConfigurerModule {
                                                      ParameterResolverFactory parameterResolverFactory,
                                                      HandlerDefinition handlerDefinition,
                                                      SnapshotterSpanFactory spanFactory) {
+        // inspect with the Spring-aware resolvers: the one-argument GenericAggregateFactory inspects with the
+        // classpath resolvers only and cannot resolve the RolePolicy/Registers handler parameters (tests that have
+        // axon-test on the classpath hide this: its fixture resolver accepts any parameter)
         List<AggregateFactory<?>> factories = TYPES.stream()
-                .<AggregateFactory<?>>map(GenericAggregateFactory::new)
+                .<AggregateFactory<?>>map(type -> new GenericAggregateFactory<>(
+                        AnnotatedAggregateMetaModelFactory.inspectAggregate(type, parameterResolverFactory,
+                                handlerDefinition)))
                 .toList();
         return AggregateSnapshotter.builder()
                 .eventStore(eventStore)

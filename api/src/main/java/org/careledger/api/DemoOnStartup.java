@@ -1,0 +1,75 @@
+package org.careledger.api;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.careledger.demo.DemoLoader;
+import org.careledger.demo.DemoRegion;
+import org.careledger.shared.Registers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+
+/**
+ * Loads the demo region on start-up when the ledger is empty, through the same {@link DemoLoader} as the
+ * {@code demo} command. {@code careledger.demo.enabled} (default true) switches it off;
+ * {@code careledger.demo.patients} defaults to {@value DemoRegion#DEFAULT_PATIENTS} on the embedded database and to 0
+ * (no demo) when a real {@code spring.datasource.url} is configured. {@code careledger.demo.seed} defaults to 42.
+ * Runs before the application reports ready, so readiness waits for the demo.
+ */
+@Component
+class DemoOnStartup implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoOnStartup.class);
+
+    private final Environment environment;
+    private final CommandGateway gateway;
+    private final Registers registers;
+
+    DemoOnStartup(Environment environment, CommandGateway gateway, Registers registers) {
+        this.environment = environment;
+        this.gateway = gateway;
+        this.registers = registers;
+    }
+
+    /** Patients to load: the configured number, else 2,000 on the embedded database and 0 on a real one. */
+    static int patients(Environment environment) {
+        if (!environment.getProperty("careledger.demo.enabled", Boolean.class, true)) {
+            return 0;
+        }
+        Integer configured = environment.getProperty("careledger.demo.patients", Integer.class);
+        if (configured != null) {
+            if (configured < 0 || configured > DemoRegion.MAX_PATIENTS) {
+                throw new IllegalArgumentException("careledger.demo.patients must be 0 to " + DemoRegion.MAX_PATIENTS);
+            }
+            return configured;
+        }
+        return StringUtils.hasText(environment.getProperty("spring.datasource.url")) ? 0 : DemoRegion.DEFAULT_PATIENTS;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        int patients = patients(environment);
+        if (patients == 0) {
+            log.info("Demo region not requested");
+            return;
+        }
+        long seed = environment.getProperty("careledger.demo.seed", Long.class, DemoRegion.DEFAULT_SEED);
+        int threads = environment.getProperty("careledger.demo.threads", Integer.class, 4);
+        DemoLoader loader = new DemoLoader(gateway, registers);
+        if (loader.loaded()) {
+            log.info("Demo region already loaded: not loading again");
+            return;
+        }
+        int step = Math.max(1, patients / 10);
+        DemoLoader.Result result = loader.load(patients, seed, threads, (done, total) -> {
+            if (done % step == 0) {
+                log.info("Demo region: {}/{} patients loaded", done, total);
+            }
+        });
+        log.info("Demo region loaded: {} patients, {} events in {} s", result.patients(), result.commands(),
+                result.elapsed().toSeconds());
+    }
+}

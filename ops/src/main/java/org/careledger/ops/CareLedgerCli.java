@@ -1,0 +1,59 @@
+package org.careledger.ops;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.util.Set;
+
+/**
+ * The operations command line: {@code careledger <command> [options]}. The application jar runs it when its first
+ * argument names one of {@link #COMMANDS}; otherwise it starts the web application.
+ * Exit codes: 0 done (or nothing to do), 1 the command failed, 2 bad input. Errors are one line on stderr.
+ */
+@Command(name = "careledger", mixinStandardHelpOptions = true, version = "CareLedger 0.1.0",
+        description = "CareLedger operations.", subcommands = {DemoCommand.class})
+public final class CareLedgerCli {
+
+    /** The subcommands this CLI answers. */
+    public static final Set<String> COMMANDS = Set.of("demo");
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int BAD_INPUT = 2;
+
+    public static boolean handles(String firstArgument) {
+        return firstArgument != null && COMMANDS.contains(firstArgument);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+    }
+
+    /** The configured command line, writing to the given streams (tests capture them). */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new CareLedgerCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, args) -> {
+            String command = ex.getCommandLine().getCommandName();
+            ex.getCommandLine().getErr().println(command + ": " + ex.getMessage()
+                    + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println(commandLine.getCommandName() + ": failed: " + oneLine(ex));
+            return FAILED;
+        });
+        return cli;
+    }
+
+    static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replace('\n', ' ').replace('\r', ' ');
+    }
+}

@@ -1,0 +1,48 @@
+package org.careledger.ops;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad input is refused before the ledger boots: one line on stderr, exit code 2. */
+class CareLedgerCliTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return CareLedgerCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "260001", "many", "99999999999"})
+    void patientsOutOfRangeOrNotANumberIsOneLineErrorAndExitTwo(String patients) {
+        int code = run("demo", "--patients", patients);
+        assertThat(code).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(err.toString().strip().lines()).hasSize(1);
+        assertThat(err.toString()).startsWith("demo: ");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void badSeedThreadsOrUnknownOptionsAreRefused() {
+        assertThat(run("demo", "--seed", "x")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("demo", "--threads", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("demo", "--patinets", "5")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("nonsense")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(err.toString().strip().lines()).hasSize(4);
+    }
+
+    @Test
+    void helpIsShownAndKnowsTheDemoCommand() {
+        assertThat(run("demo", "--help")).isZero();
+        assertThat(out.toString()).contains("--patients", "--seed");
+        assertThat(CareLedgerCli.handles("demo")).isTrue();
+        assertThat(CareLedgerCli.handles("--server.port=8080")).isFalse();
+    }
+}
