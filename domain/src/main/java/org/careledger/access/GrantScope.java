@@ -14,7 +14,7 @@ import java.util.Set;
 public record GrantScope(Set<Section> sections) {
 
     public GrantScope {
-        if (sections == null || sections.isEmpty()) {
+        if (sections == null || sections.isEmpty() || sections.stream().anyMatch(java.util.Objects::isNull)) {
             throw new Refusal(Refusal.Kind.INVALID_INPUT, "a grant scope names at least one section");
         }
         sections = Collections.unmodifiableSet(EnumSet.copyOf(sections));

@@ -9,9 +9,12 @@ import org.careledger.shared.OdsCode;
 import org.careledger.shared.Refusal;
 import org.careledger.shared.Registers;
 import org.careledger.shared.Role;
+import org.careledger.shared.TeamId;
 import org.careledger.shared.UserId;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -32,7 +35,8 @@ public class StaffMember {
     private UserId user;
     /** Active assignments as "ROLE@ODS". */
     private Set<String> assignments = new HashSet<>();
-    private Set<UUID> teams = new HashSet<>();
+    /** Team memberships: team id to the team's organisation. */
+    private Map<UUID, OdsCode> teams = new HashMap<>();
 
     protected StaffMember() {
         // for Axon
@@ -71,6 +75,16 @@ public class StaffMember {
                 "no such active role assignment");
         String reason = Refusal.requireReason(command.reason(), "ending a role assignment");
         apply(new RoleAssignmentEnded(user, command.role(), command.organisation(), reason, command.by(), command.at()));
+        // Without a role at an organisation a person is no longer in its teams (and no longer covered by grants to them).
+        boolean roleRemainsThere = assignments.stream().anyMatch(a -> a.endsWith("@" + command.organisation().value()));
+        if (!roleRemainsThere) {
+            teams.entrySet().stream()
+                    .filter(t -> t.getValue().equals(command.organisation()))
+                    .map(t -> new TeamId(t.getKey()))
+                    .sorted(java.util.Comparator.comparing(TeamId::value))
+                    .toList()
+                    .forEach(team -> apply(new TeamLeft(user, team, command.organisation(), command.by(), command.at())));
+        }
     }
 
     @CommandHandler
@@ -83,8 +97,8 @@ public class StaffMember {
                 .orElseThrow(() -> Refusal.of(UNKNOWN_TEAM, "team " + command.team() + " is not registered"));
         require(assignments.stream().anyMatch(a -> a.endsWith("@" + teamOrganisation.value())), NOT_PERMITTED,
                 "a team member needs a role at the team's organisation");
-        require(!teams.contains(command.team().value()), ALREADY_EXISTS, "already a member of that team");
-        apply(new TeamJoined(user, command.team(), command.by(), command.at()));
+        require(!teams.containsKey(command.team().value()), ALREADY_EXISTS, "already a member of that team");
+        apply(new TeamJoined(user, command.team(), teamOrganisation, command.by(), command.at()));
     }
 
     @CommandHandler
@@ -92,8 +106,9 @@ public class StaffMember {
     public void handle(LeaveTeam command) {
         command.by().requireRole(Role.ADMINISTRATOR, "manage teams");
         requireRegistered();
-        require(teams.contains(command.team().value()), CONFLICTING_STATE, "not a member of that team");
-        apply(new TeamLeft(user, command.team(), command.by(), command.at()));
+        OdsCode organisation = teams.get(Refusal.requireValue(command.team(), "team id").value());
+        require(organisation != null, CONFLICTING_STATE, "not a member of that team");
+        apply(new TeamLeft(user, command.team(), organisation, command.by(), command.at()));
     }
 
     @EventSourcingHandler
@@ -113,7 +128,7 @@ public class StaffMember {
 
     @EventSourcingHandler
     void on(TeamJoined event) {
-        teams.add(event.team().value());
+        teams.put(event.team().value(), event.organisation());
     }
 
     @EventSourcingHandler

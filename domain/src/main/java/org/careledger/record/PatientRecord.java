@@ -8,6 +8,7 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.careledger.policy.PolicyInForce;
 import org.careledger.policy.RolePolicy;
 import org.careledger.shared.Actor;
+import org.careledger.shared.EntryId;
 import org.careledger.shared.NhsNumber;
 import org.careledger.shared.OdsCode;
 import org.careledger.shared.OrganisationType;
@@ -116,7 +117,7 @@ public class PatientRecord {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(AmendEntry command, PolicyInForce inForce) {
         RolePolicy policy = inForce.current();
-        EntryState entry = changeableEntry(command.entry().value(), command.by(), policy);
+        EntryState entry = changeableEntry(command.entry(), command.by(), policy);
         Refusal.requireValue(command.content(), "content");
         String reason = Refusal.requireReason(command.reason(), "an amendment");
         requireCodedAsSectionNeeds(entry.section(), command.content());
@@ -128,7 +129,7 @@ public class PatientRecord {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(MarkEntryEnteredInError command, PolicyInForce inForce) {
         RolePolicy policy = inForce.current();
-        changeableEntry(command.entry().value(), command.by(), policy);
+        changeableEntry(command.entry(), command.by(), policy);
         String reason = Refusal.requireReason(command.reason(), "marking an entry entered in error");
         apply(new EntryMarkedEnteredInError(patient, command.entry(), reason, command.by(), command.at()));
     }
@@ -137,7 +138,7 @@ public class PatientRecord {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(ChangeEntrySensitivity command, PolicyInForce inForce) {
         RolePolicy policy = inForce.current();
-        EntryState entry = changeableEntry(command.entry().value(), command.by(), policy);
+        EntryState entry = changeableEntry(command.entry(), command.by(), policy);
         Refusal.requireValue(command.sensitivity(), "sensitivity");
         String reason = Refusal.requireReason(command.reason(), "a sensitivity change");
         if (entry.sensitivity() == command.sensitivity()) {
@@ -197,8 +198,9 @@ public class PatientRecord {
         require(policy.mayWrite(by.role(), section), SECTION_NOT_WRITABLE, by.role() + " may not write " + section);
     }
 
-    private EntryState changeableEntry(UUID id, Actor by, RolePolicy policy) {
+    private EntryState changeableEntry(EntryId entryId, Actor by, RolePolicy policy) {
         requireRegistered();
+        UUID id = Refusal.requireValue(entryId, "entry id").value();
         EntryState entry = entries.get(id);
         require(entry != null, UNKNOWN_ENTRY, "entry " + id + " is not in this record");
         require(!entry.enteredInError(), ENTRY_ENTERED_IN_ERROR, "entry " + id + " is marked entered in error");

@@ -38,7 +38,7 @@ class StaffMemberTest {
             new RoleAssigned(NURSE, Role.DISTRICT_NURSE, COMMUNITY_TRUST, ADMINISTRATOR, EARLIER);
     static final RoleAssignmentEnded DISTRICT_NURSE_AT_TRUST_ENDED =
             new RoleAssignmentEnded(NURSE, Role.DISTRICT_NURSE, COMMUNITY_TRUST, "moved on", ADMINISTRATOR, EARLIER.plusSeconds(60));
-    static final TeamJoined JOINED_DISTRICT_NURSING_TEAM = new TeamJoined(NURSE, DISTRICT_NURSING_TEAM, ADMINISTRATOR, EARLIER);
+    static final TeamJoined JOINED_DISTRICT_NURSING_TEAM = new TeamJoined(NURSE, DISTRICT_NURSING_TEAM, COMMUNITY_TRUST, ADMINISTRATOR, EARLIER);
 
     FixtureConfiguration<StaffMember> fixture;
 
@@ -176,7 +176,7 @@ class StaffMemberTest {
         void a_member_with_a_role_at_the_teams_organisation_joins_it() {
             fixture.given(NURSE_REGISTERED, DISTRICT_NURSE_AT_TRUST)
                     .when(new JoinTeam(NURSE, DISTRICT_NURSING_TEAM, ADMINISTRATOR, AT))
-                    .expectEvents(new TeamJoined(NURSE, DISTRICT_NURSING_TEAM, ADMINISTRATOR, AT));
+                    .expectEvents(new TeamJoined(NURSE, DISTRICT_NURSING_TEAM, COMMUNITY_TRUST, ADMINISTRATOR, AT));
         }
 
         @Test
@@ -219,7 +219,26 @@ class StaffMemberTest {
         void a_member_leaves_a_team() {
             fixture.given(NURSE_REGISTERED, DISTRICT_NURSE_AT_TRUST, JOINED_DISTRICT_NURSING_TEAM)
                     .when(new LeaveTeam(NURSE, DISTRICT_NURSING_TEAM, ADMINISTRATOR, AT))
-                    .expectEvents(new TeamLeft(NURSE, DISTRICT_NURSING_TEAM, ADMINISTRATOR, AT));
+                    .expectEvents(new TeamLeft(NURSE, DISTRICT_NURSING_TEAM, COMMUNITY_TRUST, ADMINISTRATOR, AT));
+        }
+
+        @Test
+        void ending_the_last_role_at_an_organisation_leaves_its_teams() {
+            fixture.given(NURSE_REGISTERED, DISTRICT_NURSE_AT_TRUST, JOINED_DISTRICT_NURSING_TEAM)
+                    .when(new EndRoleAssignment(NURSE, Role.DISTRICT_NURSE, COMMUNITY_TRUST, "moved on", ADMINISTRATOR, AT))
+                    .expectEvents(
+                            new RoleAssignmentEnded(NURSE, Role.DISTRICT_NURSE, COMMUNITY_TRUST, "moved on", ADMINISTRATOR, AT),
+                            new TeamLeft(NURSE, DISTRICT_NURSING_TEAM, COMMUNITY_TRUST, ADMINISTRATOR, AT));
+        }
+
+        @Test
+        void ending_one_of_two_roles_at_an_organisation_keeps_its_teams() {
+            fixture.given(NURSE_REGISTERED, DISTRICT_NURSE_AT_TRUST,
+                            new RoleAssigned(NURSE, Role.PRACTICE_NURSE, COMMUNITY_TRUST, ADMINISTRATOR, EARLIER),
+                            JOINED_DISTRICT_NURSING_TEAM)
+                    .when(new EndRoleAssignment(NURSE, Role.DISTRICT_NURSE, COMMUNITY_TRUST, "moved on", ADMINISTRATOR, AT))
+                    .expectEvents(
+                            new RoleAssignmentEnded(NURSE, Role.DISTRICT_NURSE, COMMUNITY_TRUST, "moved on", ADMINISTRATOR, AT));
         }
 
         @Test
