@@ -1,0 +1,344 @@
+package org.careledger.reading;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.EventBus;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.careledger.access.AccessDecision;
+import org.careledger.access.AccessPolicy;
+import org.careledger.access.EntryFacts;
+import org.careledger.access.GrantReason;
+import org.careledger.access.GrantScope;
+import org.careledger.access.Grantee;
+import org.careledger.access.PatientSharingState;
+import org.careledger.access.Reader;
+import org.careledger.audit.Channel;
+import org.careledger.audit.DisclosedEntry;
+import org.careledger.audit.Purpose;
+import org.careledger.audit.RecordAccessRefused;
+import org.careledger.audit.RecordAccessed;
+import org.careledger.audit.RecordView;
+import org.careledger.consent.ConsentDecision;
+import org.careledger.consent.ConsentDirection;
+import org.careledger.policy.LedgerPolicy;
+import org.careledger.policy.RolePolicy;
+import org.careledger.record.Demographics;
+import org.careledger.record.EntryContent;
+import org.careledger.shared.Actor;
+import org.careledger.shared.EmergencyAccessId;
+import org.careledger.shared.EntryId;
+import org.careledger.shared.GrantId;
+import org.careledger.shared.NhsNumber;
+import org.careledger.shared.OdsCode;
+import org.careledger.shared.Refusal;
+import org.careledger.shared.Role;
+import org.careledger.shared.Section;
+import org.careledger.shared.Sensitivity;
+import org.careledger.shared.TeamId;
+import org.careledger.shared.UserId;
+import org.careledger.storage.LedgerJson;
+import org.careledger.views.ViewTables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * THE enforcement point for reading a patient's record. Nothing else returns record content.
+ * <p>
+ * Each read is one database transaction at REPEATABLE READ. Its first statement locks the view tables in ACCESS
+ * SHARE mode (before the snapshot is taken: PostgreSQL takes it at the first query, not at LOCK), so a rebuild's
+ * swap can neither happen under it nor leave it looking at half-swapped tables. In that one snapshot it loads the
+ * policy in force, the patient's sharing state, the reader's teams and the entries of the reader's ROLE VIEW;
+ * decides with the pure {@link AccessPolicy}; appends {@link RecordAccessed} or {@link RecordAccessRefused} to the
+ * ledger through Axon's event bus in a unit of work bound to this same transaction; commits; and only then returns
+ * data. If the audit event cannot be stored, the transaction rolls back and the caller gets an exception and
+ * nothing else. Since the views are written in the same transaction as the events (subscribing processor), a read
+ * that starts after a command was acknowledged sees its effects. Reads never load aggregates.
+ * <p>
+ * An unknown patient is decided like any other (no registration, consent or grant: NO_BASIS for staff), so a
+ * refusal does not tell whether the patient exists. Logs name ids only.
+ */
+@Component
+public class RecordReads {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordReads.class);
+    private static final ObjectMapper JSON = LedgerJson.mapper();
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final TransactionManager axonTransactions;
+    private final EventBus eventBus;
+    private final LedgerPolicy policy;
+    private final Clock clock;
+
+    public RecordReads(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+                       TransactionManager axonTransactions, EventBus eventBus, LedgerPolicy policy, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.axonTransactions = axonTransactions;
+        this.eventBus = eventBus;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** Opens the patient's current record in the reader's role view. */
+    public RecordRead open(Reader reader, NhsNumber patient, Purpose purpose, Channel channel) {
+        check(reader, patient, purpose, channel);
+        return transactions.execute(status -> {
+            Snapshot s = load(reader, patient, null);
+            AccessDecision decision = AccessPolicy.decide(s.policy, s.reader, s.state, s.facts(), s.now);
+            if (!decision.allowed()) {
+                return refuse(s, decision, purpose, channel, RecordView.CURRENT);
+            }
+            List<ReadEntry> disclosed = new ArrayList<>();
+            List<DisclosedEntry> audit = new ArrayList<>();
+            for (AccessDecision.EntryVerdict v : decision.disclosed()) {
+                Row row = s.rows.get(v.entry());
+                disclosed.add(new ReadEntry(row.facts.entry(), row.facts.version(), row.facts.section(),
+                        row.facts.authoringOrganisation(), row.facts.author(), row.facts.sensitivity(),
+                        row.content, row.recordedAt, row.content.effectiveDate()));
+                audit.add(new DisclosedEntry(v.entry(), v.version()));
+            }
+            int withheld = Math.toIntExact(decision.withheldCount());
+            String eventId = publish(new RecordAccessed(patient, decision.basis(), decision.grant(),
+                    decision.emergency(), purpose, channel, RecordView.CURRENT, decision.policyVersion(),
+                    receipt(decision), audit, withheld, actor(reader), s.now));
+            log.debug("read {} of a record: basis {}, {} disclosed, {} withheld", eventId, decision.basis(),
+                    audit.size(), withheld);
+            return new RecordRead(patient, decision.basis(), null, decision.grant(), decision.emergency(),
+                    decision.policyVersion(), receipt(decision), s.demographics, disclosed, List.of(), withheld,
+                    eventId);
+        });
+    }
+
+    /** The versions of one entry that the reader may see (the history view: AccessPolicy.decideHistory). */
+    public RecordRead history(Reader reader, NhsNumber patient, EntryId entry, Purpose purpose, Channel channel) {
+        check(reader, patient, purpose, channel);
+        Refusal.requireValue(entry, "entry");
+        return transactions.execute(status -> {
+            Snapshot s = load(reader, patient, entry);
+            AccessDecision decision = AccessPolicy.decideHistory(s.policy, s.reader, s.state, s.facts(), s.now);
+            if (!decision.allowed()) {
+                return refuse(s, decision, purpose, channel, RecordView.HISTORY);
+            }
+            List<EntryVersion> versions = new ArrayList<>();
+            List<DisclosedEntry> audit = new ArrayList<>();
+            for (AccessDecision.EntryVerdict v : decision.disclosed()) {
+                for (EntryVersion version : versionsOf(v.entry())) {
+                    versions.add(version);
+                    if (version.isVersion()) {
+                        audit.add(new DisclosedEntry(v.entry(), version.version()));
+                    }
+                }
+            }
+            int withheld = Math.toIntExact(decision.withheldCount());
+            String eventId = publish(new RecordAccessed(patient, decision.basis(), decision.grant(),
+                    decision.emergency(), purpose, channel, RecordView.HISTORY, decision.policyVersion(),
+                    receipt(decision), audit, withheld, actor(reader), s.now));
+            return new RecordRead(patient, decision.basis(), null, decision.grant(), decision.emergency(),
+                    decision.policyVersion(), receipt(decision), s.demographics, List.of(), versions, withheld,
+                    eventId);
+        });
+    }
+
+    // ---- the snapshot ------------------------------------------------------------------------------------------
+
+    private record Row(EntryFacts facts, EntryContent content, Instant recordedAt) {
+    }
+
+    private record Snapshot(RolePolicy policy, Reader reader, PatientSharingState state, Demographics demographics,
+                            Map<EntryId, Row> rows, Instant now) {
+        List<EntryFacts> facts() {
+            return rows.values().stream().map(Row::facts).toList();
+        }
+    }
+
+    private Snapshot load(Reader given, NhsNumber patient, EntryId onlyEntry) {
+        // first statement of the transaction: locks without taking the snapshot (see the class comment)
+        jdbc.update(ViewTables.lockAll("ACCESS SHARE"));
+        RolePolicy inForce = policy.inSnapshot();
+        Instant now = clock.instant();
+        Reader reader = withTeamsFromViews(given);
+        String nhs = patient.value();
+
+        List<Object[]> registration = jdbc.query(
+                "SELECT registered_practice, registration_event, demographics::text FROM view_patient WHERE nhs_number = ?",
+                (rs, i) -> new Object[]{rs.getString(1), rs.getString(2), rs.getString(3)}, nhs);
+        OdsCode practice = registration.isEmpty() ? null : OdsCode.of((String) registration.get(0)[0]);
+        String registrationEvent = registration.isEmpty() ? null : (String) registration.get(0)[1];
+        Demographics demographics = registration.isEmpty() ? null
+                : read((String) registration.get(0)[2], Demographics.class);
+
+        List<PatientSharingState.Consent> consents = jdbc.query(
+                "SELECT organisation, direction, decision, event_id FROM view_consent WHERE nhs_number = ?",
+                (rs, i) -> new PatientSharingState.Consent(OdsCode.of(rs.getString(1)),
+                        ConsentDirection.valueOf(rs.getString(2)), ConsentDecision.valueOf(rs.getString(3)),
+                        rs.getString(4)), nhs);
+        PatientSharingState.Dissent dissent = jdbc.query(
+                        "SELECT in_force, event_id FROM view_dissent WHERE nhs_number = ?",
+                        (rs, i) -> new PatientSharingState.Dissent(rs.getBoolean(1), rs.getString(2)), nhs)
+                .stream().findFirst().orElse(PatientSharingState.Dissent.NONE);
+        List<PatientSharingState.Grant> grants = new ArrayList<>();
+        List<PatientSharingState.SealedGrant> sealed = new ArrayList<>();
+        jdbc.query("""
+                SELECT grant_id, kind, grantee_kind, grantee_id, reason, scope_sections, entries, valid_from,
+                       valid_until, revoked_at, event_id
+                FROM view_grant WHERE nhs_number = ?""", rs -> {
+            GrantId grant = new GrantId(rs.getObject(1, UUID.class));
+            Grantee grantee = new Grantee(Grantee.Kind.valueOf(rs.getString(3)), rs.getString(4));
+            if ("SEALED".equals(rs.getString(2))) {
+                Set<EntryId> entries = new HashSet<>();
+                for (UUID id : (UUID[]) rs.getArray(7).getArray()) {
+                    entries.add(new EntryId(id));
+                }
+                sealed.add(new PatientSharingState.SealedGrant(grant, grantee, entries, instant(rs, 8),
+                        instant(rs, 9), instant(rs, 10), rs.getString(11)));
+            } else {
+                EnumSet<Section> sections = EnumSet.noneOf(Section.class);
+                for (String section : (String[]) rs.getArray(6).getArray()) {
+                    sections.add(Section.valueOf(section));
+                }
+                grants.add(new PatientSharingState.Grant(grant, grantee, GrantReason.valueOf(rs.getString(5)),
+                        new GrantScope(sections), instant(rs, 8), instant(rs, 9), instant(rs, 10),
+                        rs.getString(11)));
+            }
+        }, nhs);
+        List<PatientSharingState.Emergency> emergencies = jdbc.query(
+                "SELECT emergency_id, user_id, declared_at, valid_until, event_id FROM view_emergency WHERE nhs_number = ?",
+                (rs, i) -> new PatientSharingState.Emergency(new EmergencyAccessId(rs.getObject(1, UUID.class)),
+                        new UserId(rs.getObject(2, UUID.class)), instant(rs, 3), instant(rs, 4), rs.getString(5)),
+                nhs);
+        PatientSharingState state = new PatientSharingState(patient, practice, registrationEvent, consents, dissent,
+                grants, sealed, emergencies);
+
+        Map<EntryId, Row> rows = new java.util.LinkedHashMap<>();
+        boolean hasView = ViewTables.ROLES_WITH_VIEW.contains(reader.role());
+        boolean ownIfPatient = reader.role() != Role.PATIENT || patient.equals(reader.self());
+        if (hasView && ownIfPatient) {
+            String sql = """
+                    SELECT entry_id, version, section, authoring_organisation, author_user, sensitivity,
+                           entered_in_error, content::text, recorded_at
+                    FROM view_role_entry WHERE role = ? AND nhs_number = ?""" + (onlyEntry == null ? "" : " AND entry_id = ?")
+                    + " ORDER BY recorded_at, entry_id";
+            Object[] args = onlyEntry == null ? new Object[]{reader.role().name(), nhs}
+                    : new Object[]{reader.role().name(), nhs, onlyEntry.value()};
+            jdbc.query(sql, rs -> {
+                EntryFacts facts = new EntryFacts(new EntryId(rs.getObject(1, UUID.class)), rs.getInt(2),
+                        Section.valueOf(rs.getString(3)), OdsCode.of(rs.getString(4)),
+                        new UserId(rs.getObject(5, UUID.class)), Sensitivity.valueOf(rs.getString(6)),
+                        rs.getBoolean(7));
+                rows.put(facts.entry(), new Row(facts, read(rs.getString(8), EntryContent.class), instant(rs, 9)));
+            }, args);
+        }
+        return new Snapshot(inForce, reader, state, demographics, rows, now);
+    }
+
+    /** The reader as the directory sees them now: their teams at the organisation they read for. */
+    private Reader withTeamsFromViews(Reader reader) {
+        if (reader.role() == Role.PATIENT || reader.organisation() == null) {
+            return new Reader(reader.user(), reader.role(), reader.organisation(), Set.of(), reader.self());
+        }
+        List<TeamId> teams = jdbc.query("""
+                SELECT m.team_id FROM view_team_member m JOIN view_team t ON t.team_id = m.team_id
+                WHERE m.user_id = ? AND t.organisation = ?""",
+                (rs, i) -> new TeamId(rs.getObject(1, UUID.class)), reader.user().value(),
+                reader.organisation().value());
+        return new Reader(reader.user(), reader.role(), reader.organisation(), new HashSet<>(teams), reader.self());
+    }
+
+    private List<EntryVersion> versionsOf(EntryId entry) {
+        return jdbc.query("""
+                SELECT seq, change, version, content::text, sensitivity, by_user, by_role, by_organisation, at, reason
+                FROM view_entry_history WHERE entry_id = ? ORDER BY seq""", (rs, i) -> {
+            String content = rs.getString(4);
+            String sensitivity = rs.getString(5);
+            String organisation = rs.getString(8);
+            return new EntryVersion(entry, rs.getInt(1), EntryVersion.Change.valueOf(rs.getString(2)), rs.getInt(3),
+                    content == null ? null : read(content, EntryContent.class),
+                    sensitivity == null ? null : Sensitivity.valueOf(sensitivity),
+                    new Actor(new UserId(rs.getObject(6, UUID.class)), Role.valueOf(rs.getString(7)),
+                            organisation == null ? null : OdsCode.of(organisation)),
+                    instant(rs, 9), rs.getString(10));
+        }, entry.value());
+    }
+
+    // ---- audit -------------------------------------------------------------------------------------------------
+
+    private RecordRead refuse(Snapshot s, AccessDecision decision, Purpose purpose, Channel channel, RecordView view) {
+        String eventId = publish(new RecordAccessRefused(s.state.patient(), decision.refused(), purpose, channel,
+                view, decision.policyVersion(), actor(s.reader), s.now));
+        log.debug("read refused ({}): {}", eventId, decision.refused());
+        return new RecordRead(s.state.patient(), null, decision.refused(), null, null, decision.policyVersion(),
+                List.of(), null, List.of(), List.of(), 0, eventId);
+    }
+
+    /**
+     * Appends the audit event to the ledger in a unit of work bound to the read's transaction (the Axon
+     * transaction manager joins the Spring transaction already open), so it commits with the read or not at all.
+     */
+    private String publish(Object auditEvent) {
+        GenericEventMessage<Object> message = new GenericEventMessage<>(auditEvent);
+        DefaultUnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
+        try {
+            unitOfWork.attachTransaction(axonTransactions);
+            eventBus.publish(message);
+            unitOfWork.commit();
+        } catch (RuntimeException e) {
+            if (unitOfWork.isActive()) {
+                unitOfWork.rollback(e);
+            }
+            throw new IllegalStateException("the read could not be audited, so nothing is returned", e);
+        }
+        return message.getIdentifier();
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    private static void check(Reader reader, NhsNumber patient, Purpose purpose, Channel channel) {
+        Refusal.requireValue(reader, "reader");
+        Refusal.requireValue(patient, "patient");
+        Refusal.requireValue(purpose, "purpose");
+        Refusal.requireValue(channel, "channel");
+    }
+
+    private static List<String> receipt(AccessDecision decision) {
+        return decision.receipt().stream().sorted().toList();
+    }
+
+    private static Actor actor(Reader reader) {
+        return new Actor(reader.user(), reader.role(), reader.organisation());
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
+    }
+
+    private static <T> T read(String json, Class<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored " + type.getSimpleName() + " unreadable", e);
+        }
+    }
+}

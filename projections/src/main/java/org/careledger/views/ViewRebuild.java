@@ -1,0 +1,266 @@
+package org.careledger.views;
+
+import org.axonframework.common.DateTimeUtils;
+import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.serialization.SerializedType;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.axonframework.serialization.UnknownSerializedType;
+import org.careledger.policy.LedgerPolicy;
+import org.careledger.policy.PolicyVersionActivated;
+import org.careledger.shared.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Rebuilds the sharing state and every role view from the ledger, and swaps them in atomically. Run it after a
+ * policy activation ({@code PolicyVersionActivated}: the role views then still hold the sections of the previous
+ * policy; the access policy re-checks sections on every read, so until the rebuild a narrowed view is already
+ * enforced and a widened one is not yet visible), after restoring a database, or with {@code careledger replay}.
+ * <p>
+ * How:
+ * <ol>
+ *     <li>create schema {@code views_next} with empty copies of the view tables;</li>
+ *     <li>stream the ledger ({@code domain_event_entry}) in global-index order, in batches of one transaction each,
+ *     deserialised with the event serializer, through the very {@link ViewsProjection} handlers (an
+ *     {@link AnnotationEventHandlerAdapter} over the bean) with {@code search_path = views_next, public}: one
+ *     implementation, two targets. Indexes skipped on the way (transactions still open, or rolled back) are
+ *     remembered and looked at again, as a gap-aware tracking token would;</li>
+ *     <li>fill every role view from the final entries and the final policy's sections;</li>
+ *     <li>swap, in one transaction: take the views write gate exclusively (writers wait before touching any view
+ *     table), lock the live tables ACCESS EXCLUSIVE in the readers' lock order (readers in flight finish first,
+ *     later ones wait), apply the events committed since, drop the live tables and move the new ones into
+ *     {@code public}. PostgreSQL DDL is transactional, so a reader sees the old views or the new ones, never a
+ *     half-built one; a command blocked at the gate resumes against the new tables.</li>
+ * </ol>
+ * One rebuild at a time per process ({@code synchronized}); the swap holds writers only for the final catch-up.
+ * Upcasters are not applied (none exist yet); events of unknown types are skipped.
+ */
+@Component
+public class ViewRebuild {
+
+    private static final Logger log = LoggerFactory.getLogger(ViewRebuild.class);
+    private static final int BATCH = 1_000;
+    /** Catch up outside the swap until fewer than this many events remain, so the swap holds writers briefly. */
+    private static final int SWAP_LAG = 200;
+
+    /** Progress callback: events applied so far of the ledger's size when the rebuild started. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (done, total) -> { };
+
+        void update(long done, long total);
+    }
+
+    public record Result(long events, long applied, boolean swapped, Duration took) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final Serializer serializer;
+    private final ViewsProjection projection;
+    private final AnnotationEventHandlerAdapter handlers;
+    private final LedgerPolicy policy;
+
+    public ViewRebuild(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+                       @Qualifier("eventSerializer") Serializer serializer, ViewsProjection projection,
+                       LedgerPolicy policy) {
+        this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.serializer = serializer;
+        this.projection = projection;
+        this.handlers = new AnnotationEventHandlerAdapter(projection);
+        this.policy = policy;
+    }
+
+    /** Rebuilds every view from the ledger and swaps the new tables in. */
+    public synchronized Result rebuild(Progress progress) {
+        long started = System.nanoTime();
+        Position position = buildNext(progress);
+        transactions.executeWithoutResult(status -> swap(position));
+        policy.refresh();
+        Result result = new Result(position.total, position.applied, true, Duration.ofNanos(System.nanoTime() - started));
+        log.info("views rebuilt: {} events applied in {} ms", result.applied(), result.took().toMillis());
+        return result;
+    }
+
+    /**
+     * Builds the next views in schema {@code views_next} and leaves them there, unswapped: for comparing them with
+     * the live views (tests, checks). A later {@link #rebuild} replaces the schema.
+     */
+    public synchronized Result buildNextOnly(Progress progress) {
+        long started = System.nanoTime();
+        Position position = buildNext(progress);
+        return new Result(position.total, position.applied, false, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private Position buildNext(Progress progress) {
+        Position position = new Position();
+        position.total = transactions.execute(s -> jdbc.queryForObject(
+                "SELECT count(*) FROM domain_event_entry", Long.class));
+        progress.update(0, position.total);
+        transactions.executeWithoutResult(s -> createNextSchema());
+        while (true) {
+            int applied = inNext(() -> applyBatch(position, false));
+            progress.update(position.applied, Math.max(position.total, position.applied));
+            if (applied == 0) {
+                break;
+            }
+        }
+        // events committed late into the gaps, or after the bulk pass: catch up until little is left for the swap
+        for (int round = 0; round < 10; round++) {
+            int applied = inNext(() -> applyBatch(position, true));
+            if (applied < SWAP_LAG) {
+                break;
+            }
+        }
+        inNext(() -> {
+            projection.fillRoleViews();
+            return 0;
+        });
+        position.policyChanged = false;
+        progress.update(position.applied, Math.max(position.total, position.applied));
+        return position;
+    }
+
+    private void swap(Position position) {
+        jdbc.update("SET LOCAL statement_timeout = '10min'");
+        jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", ViewTables.WRITE_GATE);
+        jdbc.update("LOCK TABLE " + String.join(", ", ViewTables.TABLES.stream().map(t -> "public." + t).toList())
+                + " IN ACCESS EXCLUSIVE MODE");
+        jdbc.update("SET LOCAL search_path = " + ViewTables.NEXT_SCHEMA + ", public");
+        while (applyBatch(position, true) > 0) {
+            // catch up with everything committed before the gate closed
+        }
+        if (position.policyChanged) {
+            projection.fillRoleViews();
+        }
+        jdbc.update("SET LOCAL search_path = public");
+        for (String table : ViewTables.TABLES) {
+            jdbc.update("DROP TABLE public." + table);
+        }
+        for (String table : ViewTables.TABLES) {
+            jdbc.update("ALTER TABLE " + ViewTables.NEXT_SCHEMA + "." + table + " SET SCHEMA public");
+        }
+        for (Role role : ViewTables.ROLES_WITH_VIEW) {
+            jdbc.update("ALTER TABLE " + ViewTables.NEXT_SCHEMA + "." + ViewTables.partition(role)
+                    + " SET SCHEMA public");
+        }
+        jdbc.update("DROP SCHEMA " + ViewTables.NEXT_SCHEMA);
+        jdbc.update("UPDATE view_build SET needs_rebuild = false, rebuilt_at = now(), events = ?", position.applied);
+    }
+
+    private int inNext(java.util.function.IntSupplier work) {
+        Integer n = transactions.execute(status -> {
+            jdbc.update("SET LOCAL search_path = " + ViewTables.NEXT_SCHEMA + ", public");
+            jdbc.update("SET LOCAL statement_timeout = '10min'");
+            return work.getAsInt();
+        });
+        return n == null ? 0 : n;
+    }
+
+    private void createNextSchema() {
+        String next = ViewTables.NEXT_SCHEMA;
+        jdbc.update("DROP SCHEMA IF EXISTS " + next + " CASCADE");
+        jdbc.update("CREATE SCHEMA " + next);
+        for (String table : ViewTables.TABLES) {
+            if (!table.equals(ViewTables.ROLE_VIEW)) {
+                jdbc.update("CREATE TABLE " + next + "." + table + " (LIKE public." + table + " INCLUDING ALL)");
+            }
+        }
+        String role = next + "." + ViewTables.ROLE_VIEW;
+        jdbc.update("CREATE TABLE " + role + " (LIKE public." + ViewTables.ROLE_VIEW
+                + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY LIST (role)");
+        jdbc.update("ALTER TABLE " + role + " ADD CONSTRAINT view_role_entry_pkey PRIMARY KEY (role, entry_id)");
+        jdbc.update("CREATE INDEX view_role_entry_patient_idx ON " + role + " (role, nhs_number)");
+        jdbc.update("CREATE INDEX view_role_entry_entry_idx ON " + role + " (entry_id)");
+        for (Role r : ViewTables.ROLES_WITH_VIEW) {
+            jdbc.update("CREATE TABLE " + next + "." + ViewTables.partition(r) + " PARTITION OF " + role
+                    + " FOR VALUES IN ('" + r.name() + "')");
+        }
+    }
+
+    /**
+     * Applies the next batch of committed events the position has not seen: those above its highest index and
+     * those in the gaps it skipped. Returns how many it applied.
+     */
+    private int applyBatch(Position position, boolean includeGaps) {
+        List<Row> rows = new ArrayList<>();
+        Long[] gaps = includeGaps ? position.gaps.toArray(Long[]::new) : new Long[0];
+        jdbc.query(con -> {
+            var ps = con.prepareStatement("""
+                    SELECT global_index, event_identifier, payload_type, payload_revision, payload, time_stamp
+                    FROM domain_event_entry WHERE global_index > ? OR global_index = ANY (?)
+                    ORDER BY global_index LIMIT ?""");
+            ps.setLong(1, position.max);
+            ps.setArray(2, con.createArrayOf("bigint", gaps));
+            ps.setInt(3, BATCH);
+            return ps;
+        }, rs -> {
+            rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBytes(5),
+                    rs.getString(6)));
+        });
+        for (Row row : rows) {
+            if (row.index > position.max) {
+                for (long missing = position.max + 1; missing < row.index; missing++) {
+                    position.gaps.add(missing);
+                }
+                position.max = row.index;
+            } else {
+                position.gaps.remove(row.index);
+            }
+            apply(row, position);
+        }
+        return rows.size();
+    }
+
+    private void apply(Row row, Position position) {
+        SerializedType type = new SimpleSerializedObject<>(row.payload, byte[].class, row.type, row.revision).getType();
+        if (UnknownSerializedType.class.equals(serializer.classForType(type))) {
+            log.warn("views rebuild: event {} of unknown type skipped", row.eventId);
+            return;
+        }
+        Object payload = serializer.deserialize(
+                new SimpleSerializedObject<>(row.payload, byte[].class, row.type, row.revision));
+        EventMessage<?> message = new GenericEventMessage<>(row.eventId, payload, MetaData.emptyInstance(),
+                DateTimeUtils.parseInstant(row.timestamp));
+        position.applied++;
+        if (!handlers.canHandle(message)) {
+            return;
+        }
+        try {
+            handlers.handle(message);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("views rebuild failed at event " + row.eventId, e);
+        }
+        if (payload instanceof PolicyVersionActivated) {
+            position.policyChanged = true;
+        }
+    }
+
+    private record Row(long index, String eventId, String type, String revision, byte[] payload, String timestamp) {
+    }
+
+    private static final class Position {
+        long total;
+        long max = 0;
+        long applied;
+        boolean policyChanged;
+        final TreeSet<Long> gaps = new TreeSet<>();
+    }
+}

@@ -1,0 +1,49 @@
+package org.careledger.views;
+
+import org.careledger.shared.Role;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The tables of the sharing state and the role views (Flyway V10__views.sql), in the one order in which readers
+ * lock them and the rebuild swaps them, and the advisory lock that gates writers during a swap.
+ */
+public final class ViewTables {
+
+    /** Every table ViewRebuild rebuilds and swaps, in lock order. */
+    public static final List<String> TABLES = List.of(
+            "view_patient", "view_consent", "view_dissent", "view_grant", "view_emergency", "view_team",
+            "view_team_member", "view_entry", "view_entry_history", "view_policy", "view_role_section",
+            "view_role_entry");
+
+    /** The partitioned role view. */
+    public static final String ROLE_VIEW = "view_role_entry";
+
+    /** Roles with a view of their own: all but IG_OFFICER and ADMINISTRATOR, who read no clinical content. */
+    public static final List<Role> ROLES_WITH_VIEW = Arrays.stream(Role.values())
+            .filter(r -> r != Role.IG_OFFICER && r != Role.ADMINISTRATOR)
+            .toList();
+
+    /**
+     * Key of the transaction-level advisory lock that view writers hold shared (every handler takes it before its
+     * first write) and a swap holds exclusively, so writers never hold a view table while waiting for another.
+     */
+    public static final long WRITE_GATE = 0x436c5677L; // "ClVw"
+
+    /** The schema a rebuild writes into before the swap. */
+    public static final String NEXT_SCHEMA = "views_next";
+
+    private ViewTables() {
+    }
+
+    public static String partition(Role role) {
+        return ROLE_VIEW + "_" + role.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code LOCK TABLE <all> IN <mode> MODE}: one statement, always the same order. */
+    public static String lockAll(String mode) {
+        return "LOCK TABLE " + String.join(", ", TABLES) + " IN " + mode + " MODE";
+    }
+}

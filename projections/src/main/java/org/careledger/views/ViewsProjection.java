@@ -1,0 +1,362 @@
+package org.careledger.views;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.messaging.annotation.MessageIdentifier;
+import org.careledger.access.AccessGrantRevoked;
+import org.careledger.access.AccessGranted;
+import org.careledger.access.EmergencyAccessDeclared;
+import org.careledger.access.GrantReason;
+import org.careledger.access.SealedEntryAccessGranted;
+import org.careledger.consent.ConsentDecisionRecorded;
+import org.careledger.consent.DissentRecorded;
+import org.careledger.consent.DissentWithdrawn;
+import org.careledger.directory.TeamFormed;
+import org.careledger.directory.TeamJoined;
+import org.careledger.directory.TeamLeft;
+import org.careledger.policy.LedgerPolicy;
+import org.careledger.policy.PolicyVersionActivated;
+import org.careledger.policy.RolePolicy;
+import org.careledger.record.DemographicsUpdated;
+import org.careledger.record.EntryAmended;
+import org.careledger.record.EntryMarkedEnteredInError;
+import org.careledger.record.EntryRecorded;
+import org.careledger.record.EntrySensitivityChanged;
+import org.careledger.record.PatientRegistered;
+import org.careledger.record.RegistrationTransferred;
+import org.careledger.shared.Actor;
+import org.careledger.shared.EntryId;
+import org.careledger.shared.Role;
+import org.careledger.shared.Section;
+import org.careledger.storage.LedgerJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.io.StringReader;
+import java.sql.Array;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Keeps the sharing state and the role views in step with the ledger. Runs in the subscribing processor "views"
+ * ({@link ViewsConfiguration}), inside the command's transaction; {@link ViewRebuild} replays the ledger through
+ * these very handlers (with {@code search_path} pointing at the next schema), so there is one implementation.
+ * <p>
+ * Table names are unqualified on purpose: they resolve through {@code search_path}. Every handler first takes the
+ * views write gate shared ({@link ViewTables#WRITE_GATE}), so a swap never deadlocks with a writer. Handlers are
+ * idempotent (keyed upserts, history keyed by event id), except that a replayed revocation keeps its first time.
+ * Logs name ids only.
+ */
+@Component
+@ProcessingGroup(ViewsConfiguration.PROCESSING_GROUP)
+public class ViewsProjection {
+
+    private static final Logger log = LoggerFactory.getLogger(ViewsProjection.class);
+    private static final ObjectMapper JSON = LedgerJson.mapper();
+
+    private static final String ROLE_COLUMNS = "entry_id, nhs_number, version, section, authoring_organisation, "
+            + "author_user, sensitivity, entered_in_error, content, recorded_at, effective_date";
+
+    private final JdbcTemplate jdbc;
+    private final LedgerPolicy policy;
+
+    public ViewsProjection(JdbcTemplate jdbc, LedgerPolicy policy) {
+        this.jdbc = jdbc;
+        this.policy = policy;
+    }
+
+    // ---- registration and demographics ----------------------------------------------------------------------
+
+    @EventHandler
+    void on(PatientRegistered event, @MessageIdentifier String eventId) {
+        gate();
+        jdbc.update("""
+                INSERT INTO view_patient (nhs_number, registered_practice, registration_event, demographics,
+                                          demographics_event)
+                VALUES (?, ?, ?, ?::jsonb, ?)
+                ON CONFLICT (nhs_number) DO UPDATE SET registered_practice = EXCLUDED.registered_practice,
+                    registration_event = EXCLUDED.registration_event, demographics = EXCLUDED.demographics,
+                    demographics_event = EXCLUDED.demographics_event""",
+                event.patient().value(), event.registeredPractice().value(), eventId, json(event.demographics()),
+                eventId);
+        log.debug("views: patient registered at {} ({})", event.registeredPractice(), eventId);
+    }
+
+    @EventHandler
+    void on(DemographicsUpdated event, @MessageIdentifier String eventId) {
+        gate();
+        jdbc.update("UPDATE view_patient SET demographics = ?::jsonb, demographics_event = ? WHERE nhs_number = ?",
+                json(event.demographics()), eventId, event.patient().value());
+    }
+
+    @EventHandler
+    void on(RegistrationTransferred event, @MessageIdentifier String eventId) {
+        gate();
+        jdbc.update("UPDATE view_patient SET registered_practice = ?, registration_event = ? WHERE nhs_number = ?",
+                event.toPractice().value(), eventId, event.patient().value());
+    }
+
+    // ---- consent ----------------------------------------------------------------------------------------------
+
+    @EventHandler
+    void on(ConsentDecisionRecorded event, @MessageIdentifier String eventId) {
+        gate();
+        jdbc.update("""
+                INSERT INTO view_consent (nhs_number, organisation, direction, decision, event_id)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (nhs_number, organisation, direction) DO UPDATE
+                    SET decision = EXCLUDED.decision, event_id = EXCLUDED.event_id""",
+                event.patient().value(), event.organisation().value(), event.direction().name(),
+                event.decision().name(), eventId);
+    }
+
+    @EventHandler
+    void on(DissentRecorded event, @MessageIdentifier String eventId) {
+        dissent(event.patient().value(), true, eventId);
+    }
+
+    @EventHandler
+    void on(DissentWithdrawn event, @MessageIdentifier String eventId) {
+        dissent(event.patient().value(), false, eventId);
+    }
+
+    private void dissent(String patient, boolean inForce, String eventId) {
+        gate();
+        jdbc.update("""
+                INSERT INTO view_dissent (nhs_number, in_force, event_id) VALUES (?, ?, ?)
+                ON CONFLICT (nhs_number) DO UPDATE SET in_force = EXCLUDED.in_force, event_id = EXCLUDED.event_id""",
+                patient, inForce, eventId);
+    }
+
+    // ---- grants and emergencies -------------------------------------------------------------------------------
+
+    @EventHandler
+    void on(AccessGranted event, @MessageIdentifier String eventId) {
+        gate();
+        List<String> sections = event.scope().sections().stream().map(Section::name).sorted().toList();
+        jdbc.update(con -> {
+            var ps = con.prepareStatement("""
+                    INSERT INTO view_grant (grant_id, nhs_number, kind, grantee_kind, grantee_id, reason,
+                                            scope_sections, entries, valid_from, valid_until, revoked_at, event_id)
+                    VALUES (?, ?, 'ACCESS', ?, ?, ?, ?, NULL, ?, ?, NULL, ?)
+                    ON CONFLICT (grant_id) DO NOTHING""");
+            ps.setObject(1, event.grant().value());
+            ps.setString(2, event.patient().value());
+            ps.setString(3, event.grantee().kind().name());
+            ps.setString(4, event.grantee().id());
+            ps.setString(5, event.reason().name());
+            ps.setArray(6, con.createArrayOf("text", sections.toArray()));
+            ps.setObject(7, time(event.validFrom()));
+            ps.setObject(8, time(event.validUntil()));
+            ps.setString(9, eventId);
+            return ps;
+        });
+    }
+
+    @EventHandler
+    void on(SealedEntryAccessGranted event, @MessageIdentifier String eventId) {
+        gate();
+        UUID[] entries = event.entries().stream().map(EntryId::value).distinct().sorted().toArray(UUID[]::new);
+        jdbc.update(con -> {
+            var ps = con.prepareStatement("""
+                    INSERT INTO view_grant (grant_id, nhs_number, kind, grantee_kind, grantee_id, reason,
+                                            scope_sections, entries, valid_from, valid_until, revoked_at, event_id)
+                    VALUES (?, ?, 'SEALED', ?, ?, ?, NULL, ?, ?, ?, NULL, ?)
+                    ON CONFLICT (grant_id) DO NOTHING""");
+            ps.setObject(1, event.grant().value());
+            ps.setString(2, event.patient().value());
+            ps.setString(3, event.grantee().kind().name());
+            ps.setString(4, event.grantee().id());
+            ps.setString(5, GrantReason.SEALED_ENTRY_DISCLOSURE.name());
+            Array array = con.createArrayOf("uuid", entries);
+            ps.setArray(6, array);
+            ps.setObject(7, time(event.validFrom()));
+            ps.setObject(8, time(event.validUntil()));
+            ps.setString(9, eventId);
+            return ps;
+        });
+    }
+
+    @EventHandler
+    void on(AccessGrantRevoked event) {
+        gate();
+        jdbc.update("UPDATE view_grant SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL",
+                time(event.at()), event.grant().value());
+    }
+
+    @EventHandler
+    void on(EmergencyAccessDeclared event, @MessageIdentifier String eventId) {
+        gate();
+        jdbc.update("""
+                INSERT INTO view_emergency (emergency_id, nhs_number, user_id, declared_at, valid_until, event_id)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (emergency_id) DO NOTHING""",
+                event.emergency().value(), event.patient().value(), event.by().user().value(), time(event.at()),
+                time(event.validUntil()), eventId);
+    }
+
+    // ---- teams ------------------------------------------------------------------------------------------------
+
+    @EventHandler
+    void on(TeamFormed event) {
+        gate();
+        jdbc.update("""
+                INSERT INTO view_team (team_id, organisation) VALUES (?, ?)
+                ON CONFLICT (team_id) DO UPDATE SET organisation = EXCLUDED.organisation""",
+                event.team().value(), event.organisation().value());
+    }
+
+    @EventHandler
+    void on(TeamJoined event, @MessageIdentifier String eventId) {
+        gate();
+        jdbc.update("""
+                INSERT INTO view_team_member (user_id, team_id, event_id) VALUES (?, ?, ?)
+                ON CONFLICT (user_id, team_id) DO UPDATE SET event_id = EXCLUDED.event_id""",
+                event.user().value(), event.team().value(), eventId);
+    }
+
+    @EventHandler
+    void on(TeamLeft event) {
+        gate();
+        jdbc.update("DELETE FROM view_team_member WHERE user_id = ? AND team_id = ?",
+                event.user().value(), event.team().value());
+    }
+
+    // ---- entries ----------------------------------------------------------------------------------------------
+
+    @EventHandler
+    void on(EntryRecorded event, @MessageIdentifier String eventId) {
+        gate();
+        jdbc.update("""
+                INSERT INTO view_entry (entry_id, nhs_number, version, section, authoring_organisation, author_user,
+                                        sensitivity, entered_in_error, content, recorded_at, effective_date, event_id)
+                VALUES (?, ?, 1, ?, ?, ?, ?, false, ?::jsonb, ?, ?, ?)
+                ON CONFLICT (entry_id) DO NOTHING""",
+                event.entry().value(), event.patient().value(), event.section().name(),
+                event.by().organisation().value(), event.by().user().value(), event.sensitivity().name(),
+                json(event.content()), time(event.at()), event.content().effectiveDate(), eventId);
+        history(eventId, event.entry(), event.patient().value(), "RECORDED", 1, json(event.content()),
+                event.sensitivity().name(), event.by(), event.at(), null);
+        refreshRoleRows(event.entry());
+    }
+
+    @EventHandler
+    void on(EntryAmended event, @MessageIdentifier String eventId) {
+        gate();
+        jdbc.update("""
+                UPDATE view_entry SET version = ?, content = ?::jsonb, effective_date = ?, event_id = ?
+                WHERE entry_id = ? AND version < ?""",
+                event.version(), json(event.content()), event.content().effectiveDate(), eventId,
+                event.entry().value(), event.version());
+        history(eventId, event.entry(), event.patient().value(), "AMENDED", event.version(), json(event.content()),
+                null, event.by(), event.at(), event.reason());
+        refreshRoleRows(event.entry());
+    }
+
+    @EventHandler
+    void on(EntryMarkedEnteredInError event, @MessageIdentifier String eventId) {
+        gate();
+        jdbc.update("UPDATE view_entry SET entered_in_error = true WHERE entry_id = ?", event.entry().value());
+        history(eventId, event.entry(), event.patient().value(), "ENTERED_IN_ERROR", null, null, null, event.by(),
+                event.at(), event.reason());
+        refreshRoleRows(event.entry());
+    }
+
+    @EventHandler
+    void on(EntrySensitivityChanged event, @MessageIdentifier String eventId) {
+        gate();
+        jdbc.update("UPDATE view_entry SET sensitivity = ? WHERE entry_id = ?", event.to().name(),
+                event.entry().value());
+        history(eventId, event.entry(), event.patient().value(), "SENSITIVITY_CHANGED", null, null,
+                event.to().name(), event.by(), event.at(), event.reason());
+        refreshRoleRows(event.entry());
+    }
+
+    /** One row of an entry's history; {@code version} null means "the entry's current version". */
+    private void history(String eventId, EntryId entry, String patient, String change, Integer version,
+                         String content, String sensitivity, Actor by, Instant at, String reason) {
+        jdbc.update("""
+                INSERT INTO view_entry_history (event_id, entry_id, nhs_number, seq, change, version, content,
+                                                sensitivity, by_user, by_role, by_organisation, at, reason)
+                SELECT ?, ?, ?, COALESCE((SELECT max(seq) FROM view_entry_history WHERE entry_id = ?), 0) + 1, ?,
+                       COALESCE(?, (SELECT version FROM view_entry WHERE entry_id = ?)), ?::jsonb, ?, ?, ?, ?, ?, ?
+                ON CONFLICT (event_id) DO NOTHING""",
+                eventId, entry.value(), patient, entry.value(), change, version, entry.value(), content, sensitivity,
+                by.user().value(), by.role().name(), by.organisation() == null ? null : by.organisation().value(),
+                time(at), reason);
+    }
+
+    /** The role views' rows of one entry: the entry's current state in the view of every role that reads it. */
+    void refreshRoleRows(EntryId entry) {
+        jdbc.update("DELETE FROM view_role_entry WHERE entry_id = ?", entry.value());
+        jdbc.update("INSERT INTO view_role_entry (role, " + ROLE_COLUMNS + ") SELECT rs.role, e."
+                + ROLE_COLUMNS.replace(", ", ", e.")
+                + " FROM view_entry e JOIN view_role_section rs ON rs.section = e.section WHERE e.entry_id = ?",
+                entry.value());
+    }
+
+    /**
+     * Every role view from the entries and the role sections, in one statement: what a policy change needs. Used by
+     * {@link ViewRebuild}; deliberately not run in the activation's own transaction (it touches every entry).
+     */
+    public void fillRoleViews() {
+        jdbc.update("DELETE FROM view_role_entry");
+        jdbc.update("INSERT INTO view_role_entry (role, " + ROLE_COLUMNS + ") SELECT rs.role, e."
+                + ROLE_COLUMNS.replace(", ", ", e.")
+                + " FROM view_entry e JOIN view_role_section rs ON rs.section = e.section");
+    }
+
+    // ---- policy -----------------------------------------------------------------------------------------------
+
+    /**
+     * The policy in force and each role's sections under it. Existing role-view rows are not rewritten here (that
+     * touches every entry of the region): {@link ViewRebuild#rebuild} must run after an activation. Until it has,
+     * reads stay safe because the access policy checks the role's sections again with the policy in force, so a
+     * narrowed view takes effect at once and a widened one after the rebuild.
+     */
+    @EventHandler
+    void on(PolicyVersionActivated event, @MessageIdentifier String eventId) throws Exception {
+        gate();
+        RolePolicy parsed = RolePolicy.load(new StringReader(event.source()));
+        jdbc.update("""
+                INSERT INTO view_policy (id, version, sha256, source, activated_at, event_id) VALUES (1, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, sha256 = EXCLUDED.sha256,
+                    source = EXCLUDED.source, activated_at = EXCLUDED.activated_at, event_id = EXCLUDED.event_id""",
+                event.version(), event.sha256(), event.source(), time(event.at()), eventId);
+        jdbc.update("DELETE FROM view_role_section");
+        List<Object[]> rows = new ArrayList<>();
+        for (Role role : ViewTables.ROLES_WITH_VIEW) {
+            for (Section section : parsed.readableSections(role)) {
+                rows.add(new Object[]{role.name(), section.name()});
+            }
+        }
+        jdbc.batchUpdate("INSERT INTO view_role_section (role, section) VALUES (?, ?)", rows);
+        policy.refreshAfterCommit();
+        log.info("views: policy version {} in force ({}); role views need a rebuild", event.version(), eventId);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private void gate() {
+        jdbc.queryForList("SELECT pg_advisory_xact_lock_shared(?)", ViewTables.WRITE_GATE);
+    }
+
+    static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package org.careledger.views;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.careledger.LedgerCore;
+import org.careledger.access.GrantAccess;
+import org.careledger.access.GrantReason;
+import org.careledger.access.GrantScope;
+import org.careledger.access.Grantee;
+import org.careledger.consent.ConsentDecision;
+import org.careledger.consent.ConsentDirection;
+import org.careledger.consent.ConsentMethod;
+import org.careledger.consent.RecordConsentDecision;
+import org.careledger.directory.AssignRole;
+import org.careledger.directory.FormTeam;
+import org.careledger.directory.JoinTeam;
+import org.careledger.directory.RegisterOrganisation;
+import org.careledger.directory.RegisterStaffMember;
+import org.careledger.reading.RecordReads;
+import org.careledger.record.Address;
+import org.careledger.record.Demographics;
+import org.careledger.record.EntryContent;
+import org.careledger.record.RecordEntry;
+import org.careledger.record.RegisterPatient;
+import org.careledger.shared.Actor;
+import org.careledger.shared.EntryId;
+import org.careledger.shared.GrantId;
+import org.careledger.shared.NhsNumber;
+import org.careledger.shared.OdsCode;
+import org.careledger.shared.OrganisationType;
+import org.careledger.shared.Role;
+import org.careledger.shared.Section;
+import org.careledger.shared.Sensitivity;
+import org.careledger.shared.TeamId;
+import org.careledger.shared.UserId;
+import org.careledger.storage.TestData;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Base of the views and reads tests: one ledger context (with a movable clock) on one embedded PostgreSQL, shared by
+ * every subclass. Each test makes its own organisations, staff and patients, so tests never see each other's data.
+ */
+@SpringBootTest(classes = {LedgerCore.class, ViewsTestConfiguration.class},
+        webEnvironment = SpringBootTest.WebEnvironment.NONE)
+public abstract class ViewsDatabaseTest {
+
+    static final Path DATA_DIR = Path.of("target", "test-pg", "views-" + UUID.randomUUID());
+    private static final AtomicInteger NEXT_ORG = new AtomicInteger(Math.floorMod(System.nanoTime(), 50_000));
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        registry.add("careledger.embedded-db.data-dir", DATA_DIR::toString);
+    }
+
+    @Autowired
+    protected CommandGateway commands;
+    @Autowired
+    protected RecordReads reads;
+    @Autowired
+    protected JdbcTemplate jdbc;
+    @Autowired
+    protected MutableClock clock;
+    @Autowired
+    @Qualifier("eventSerializer")
+    protected Serializer eventSerializer;
+
+    protected final Actor admin = Actor.staff(new UserId(UUID.randomUUID()), Role.ADMINISTRATOR, OdsCode.of("X26"));
+
+    protected OdsCode organisation(OrganisationType type) {
+        int n = NEXT_ORG.incrementAndGet();
+        OdsCode code = switch (type) {
+            case GP_PRACTICE -> OdsCode.of(String.format("G%05d", n % 100_000));
+            case PHARMACY -> OdsCode.of(String.format("F%04d", n % 10_000));
+            default -> OdsCode.of(String.format("R%05d", n % 100_000));
+        };
+        commands.sendAndWait(new RegisterOrganisation(code, "Org " + code, type, admin, clock.instant()));
+        return code;
+    }
+
+    protected Actor staff(Role role, OdsCode organisation) {
+        UserId user = new UserId(UUID.randomUUID());
+        commands.sendAndWait(new RegisterStaffMember(user, "Staff " + user, admin, clock.instant()));
+        commands.sendAndWait(new AssignRole(user, role, organisation, admin, clock.instant()));
+        return Actor.staff(user, role, organisation);
+    }
+
+    protected TeamId team(OdsCode organisation) {
+        TeamId team = new TeamId(UUID.randomUUID());
+        commands.sendAndWait(new FormTeam(organisation, team, "Team " + team, admin, clock.instant()));
+        return team;
+    }
+
+    protected void join(Actor member, TeamId team) {
+        commands.sendAndWait(new JoinTeam(member.user(), team, admin, clock.instant()));
+    }
+
+    protected NhsNumber patient(Actor registeringGp) {
+        NhsNumber patient = TestData.nhsNumber();
+        Demographics demographics = new Demographics("Test", "Patient", LocalDate.of(1970, 1, 1),
+                Demographics.Gender.UNKNOWN, new Address("1 Test Street", null, "Testtown", "ZZ99 9ZZ"));
+        commands.sendAndWait(new RegisterPatient(patient, demographics, registeringGp.organisation(), registeringGp,
+                clock.instant()));
+        return patient;
+    }
+
+    protected EntryId entry(NhsNumber patient, Actor author, Section section, Sensitivity sensitivity) {
+        EntryId entry = new EntryId(UUID.randomUUID());
+        commands.sendAndWait(new RecordEntry(patient, entry, section,
+                EntryContent.text("note " + entry, LocalDate.of(2026, 1, 2)), sensitivity, author, clock.instant()));
+        return entry;
+    }
+
+    protected void consent(NhsNumber patient, OdsCode organisation, ConsentDirection direction,
+                           ConsentDecision decision, Actor by) {
+        commands.sendAndWait(new RecordConsentDecision(patient, organisation, direction, decision,
+                ConsentMethod.VERBAL, by, clock.instant()));
+    }
+
+    protected GrantId grant(NhsNumber patient, Grantee grantee, GrantScope scope, Duration lasts, Actor by) {
+        GrantId grant = new GrantId(UUID.randomUUID());
+        commands.sendAndWait(new GrantAccess(patient, grant, grantee, GrantReason.REFERRAL, scope, clock.instant(),
+                clock.instant().plus(lasts), by, clock.instant()));
+        return grant;
+    }
+
+    /** The stored payload of the event with this id (the audit event of a read). */
+    protected Object storedEvent(String eventId) {
+        return jdbc.queryForObject(
+                "SELECT payload, payload_type, payload_revision FROM domain_event_entry WHERE event_identifier = ?",
+                (rs, i) -> eventSerializer.deserialize(new SimpleSerializedObject<>(rs.getBytes(1), byte[].class,
+                        rs.getString(2), rs.getString(3))), eventId);
+    }
+
+    protected long storedEventsOfType(String simpleName) {
+        return jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE payload_type LIKE ?", Long.class,
+                "%." + simpleName);
+    }
+}
