@@ -22,7 +22,7 @@ import org.springframework.context.annotation.PropertySource;
         "org.axonframework.springboot.autoconfig.XStreamAutoConfiguration",
         "org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration"
 })
-@ComponentScan(basePackages = {"org.careledger.storage", "org.careledger.registers"})
+@ComponentScan(basePackages = {"org.careledger.storage", "org.careledger.registers", "org.careledger.audit"})
 @PropertySource("classpath:careledger-core.properties")
 public class LedgerCore {
 }
