@@ -14,11 +14,14 @@ import java.time.Duration;
  * @param workingDir  where the PostgreSQL binaries are unpacked; empty means the {@code ot.epg.working-dir}
  *                    system property, else the system temp directory
  * @param startupWait how long to wait for the server to accept connections
+ * @param durable     fsync and synchronous commits on (the default: a ledger's commits must survive a crash);
+ *                    the test build turns it off for speed
  */
 @ConfigurationProperties("careledger.embedded-db")
 public record EmbeddedDbProperties(
         @DefaultValue("./data/postgres") Path dataDir,
         @DefaultValue("0") int port,
         Path workingDir,
-        @DefaultValue("60s") Duration startupWait) {
+        @DefaultValue("60s") Duration startupWait,
+        @DefaultValue("true") boolean durable) {
 }

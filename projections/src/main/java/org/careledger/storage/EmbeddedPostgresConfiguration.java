@@ -41,8 +41,10 @@ public class EmbeddedPostgresConfiguration {
                 .setCleanDataDirectory(false)
                 .setPort(properties.port())
                 .setPGStartupWait(properties.startupWait())
-                // the library turns commits asynchronous for speed; a ledger wants its commits durable
-                .setServerConfig("synchronous_commit", "on");
+                // The library turns fsync off and commits asynchronous for speed; a ledger wants its commits
+                // durable. Test runs may turn durability off (they never test crash recovery).
+                .setServerConfig("fsync", properties.durable() ? "on" : "off")
+                .setServerConfig("synchronous_commit", properties.durable() ? "on" : "off");
         if (properties.workingDir() != null) {
             Path workingDir = properties.workingDir().toAbsolutePath().normalize();
             Files.createDirectories(workingDir);

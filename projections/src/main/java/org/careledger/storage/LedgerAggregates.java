@@ -84,6 +84,10 @@ public class LedgerAggregates implements ConfigurerModule {
 
     private <A> AggregateConfigurer<A> configuration(Class<A> type) {
         AggregateConfigurer<A> aggregate = AggregateConfigurer.defaultConfiguration(type);
+        // Keep loaded aggregates in memory between commands (weakly referenced, so memory pressure drops them):
+        // a command on a cached aggregate skips reading its snapshot and events. Safe with one writer node; with
+        // several, a stale copy is caught by the store's unique (aggregate, sequence) key and the command fails.
+        aggregate.configureCache(c -> new org.axonframework.common.caching.WeakReferenceCache());
         if (type == PatientRecord.class) {
             // a record collects entries for decades; replaying thousands of events per command is too slow
             aggregate.configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(

@@ -61,8 +61,9 @@ public final class CommandBenchmark {
         this.dataSource = dataSource;
         this.clock = clock;
         SecureRandom random = new SecureRandom();
-        // A fresh block of the 999 test range per run, so runs against the same database never collide.
-        this.nhsSequence = new AtomicLong(999_000_000L + random.nextInt(900_000) * 1_000L);
+        // Patients continue above the highest 999-range number the ledger holds (see prepare()), so runs against
+        // the same database never collide.
+        this.nhsSequence = new AtomicLong(999_500_000L);
         this.practice = OdsCode.of(String.format("B%05d", random.nextInt(100_000)));
         this.gp = Actor.staff(new UserId(UUID.randomUUID()), Role.GP, practice);
     }
@@ -83,6 +84,12 @@ public final class CommandBenchmark {
     }
 
     public void prepare() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery("select max(nhs_number) from patient where nhs_number >= '9995000000'")) {
+            if (rs.next() && rs.getString(1) != null) {
+                nhsSequence.set(Long.parseLong(rs.getString(1).substring(0, 9)) + 1);
+            }
+        }
         Actor admin = Actor.staff(new UserId(UUID.randomUUID()), Role.ADMINISTRATOR, OdsCode.of("X26"));
         commands.sendAndWait(new RegisterOrganisation(practice, "Benchmark practice", OrganisationType.GP_PRACTICE,
                 admin, clock.instant()));
@@ -101,6 +108,20 @@ public final class CommandBenchmark {
                       meta_data bytea,
                       unique (aggregate_identifier, sequence_number))""");
         }
+    }
+
+    /** The server settings that decide what a commit costs, to print beside the figures. */
+    public String durabilitySettings() throws SQLException {
+        StringBuilder settings = new StringBuilder();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String name : List.of("server_version", "fsync", "synchronous_commit", "wal_sync_method", "full_page_writes")) {
+                try (var rs = s.executeQuery("show " + name)) {
+                    rs.next();
+                    settings.append(settings.isEmpty() ? "" : ", ").append(name).append('=').append(rs.getString(1));
+                }
+            }
+        }
+        return settings.toString();
     }
 
     /** The ledger: each operation is one command (a registration or an entry), each its own transaction. */
@@ -225,7 +246,11 @@ public final class CommandBenchmark {
 
     private NhsNumber nextPatient() {
         while (true) {
-            String nine = Long.toString(nhsSequence.getAndIncrement());
+            long next = nhsSequence.getAndIncrement();
+            if (next > 999_999_999L) {
+                throw new IllegalStateException("the benchmark has used up the 999 test range in this database");
+            }
+            String nine = Long.toString(next);
             Integer check = NhsNumber.checkDigit(nine);
             if (check != null) {
                 return NhsNumber.of(nine + check);

@@ -1,0 +1,90 @@
+package org.careledger.ops;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.careledger.ops.bench.CommandBenchmark;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code careledger bench-commands}: command throughput and latency (patient registration + entry recording) against
+ * a raw durable single-row INSERT of event-shaped rows at the same concurrency, in the same run, on the same
+ * database. Prints a Markdown table for docs/benchmarks.md. Writes benchmark patients into the ledger it runs on:
+ * point it at a scratch database (the default embedded one under ./data/bench).
+ */
+@Command(name = "bench-commands", mixinStandardHelpOptions = true,
+        description = "Benchmark command throughput/latency against raw durable INSERTs (writes to the ledger it runs on).")
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--threads", split = ",", paramLabel = "T,T,...", defaultValue = "1,4,16",
+            description = "Client thread counts (default: ${DEFAULT-VALUE}).")
+    List<Integer> threads;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "5", description = "Warm-up per phase (default: ${DEFAULT-VALUE}).")
+    int warmUpSeconds;
+
+    @Option(names = "--measure", paramLabel = "SECONDS", defaultValue = "20", description = "Measured time per phase (default: ${DEFAULT-VALUE}).")
+    int measureSeconds;
+
+    @Option(names = "--rounds", defaultValue = "2", description = "Alternations of baseline and ledger per thread count (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Unmatched
+    List<String> springArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        for (int t : threads) {
+            if (t < 1 || t > 64) {
+                throw new ParameterException(spec.commandLine(), "--threads must be 1 to 64 each, not " + t);
+            }
+        }
+        if (warmUpSeconds < 0 || measureSeconds < 1 || rounds < 1) {
+            throw new ParameterException(spec.commandLine(), "--warmup >= 0, --measure >= 1, --rounds >= 1");
+        }
+        List<String> args = new ArrayList<>(springArgs);
+        if (args.stream().noneMatch(a -> a.startsWith("--spring.datasource.url=") || a.startsWith("--careledger.embedded-db.data-dir="))) {
+            args.add("--careledger.embedded-db.data-dir=./data/bench");
+        }
+        args.add("--spring.datasource.hikari.maximum-pool-size=" + (threads.stream().mapToInt(i -> i).max().orElse(1) * 2 + 2));
+        args.add("--careledger.demo.enabled=false");
+        PrintWriter out = spec.commandLine().getOut();
+        try (ConfigurableApplicationContext ledger = DemoCommand.bootLedger(args.toArray(String[]::new))) {
+            CommandBenchmark bench = new CommandBenchmark(ledger.getBean(CommandGateway.class),
+                    ledger.getBean(DataSource.class), Clock.systemUTC());
+            bench.prepare();
+            out.println("PostgreSQL: " + bench.durabilitySettings());
+            Duration warmUp = Duration.ofSeconds(warmUpSeconds);
+            Duration measure = Duration.ofSeconds(measureSeconds);
+            out.println("| threads | round | raw INSERT/s | raw p50 ms | raw p99 ms | commands/s | cmd p50 ms | cmd p99 ms | ratio commands/raw |");
+            out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            for (int t : threads) {
+                for (int round = 1; round <= rounds; round++) {
+                    CommandBenchmark.Result raw = bench.rawInserts(t, warmUp, measure);
+                    CommandBenchmark.Result cmd = bench.commands(t, warmUp, measure);
+                    out.println(String.format(Locale.ROOT, "| %d | %d | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f |",
+                            t, round, raw.perSecond(), raw.p50Millis(), raw.p99Millis(),
+                            cmd.perSecond(), cmd.p50Millis(), cmd.p99Millis(), cmd.perSecond() / raw.perSecond()));
+                    out.flush();
+                }
+            }
+        }
+        return CareLedgerCli.OK;
+    }
+}
