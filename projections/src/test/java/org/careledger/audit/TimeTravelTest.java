@@ -114,6 +114,12 @@ class TimeTravelTest extends LedgerDatabaseTest {
                         "role.PRACTICE_NURSE.reads=ALL EXCEPT SAFEGUARDING, SOCIAL_CARE, MENTAL_HEALTH, CONSULTATIONS"),
                 Fixtures.ADMIN, t0.plus(22, HOURS)));
         Instant d9 = t0.plus(23, HOURS);
+        // restore the shipped views under a new version, so the ledger's latest policy is the default again for
+        // whatever else shares this ledger (a policy in force read from the ledger would otherwise keep the narrowing)
+        String restored = "tt-restored-" + UUID.randomUUID();
+        commands.sendAndWait(new ActivatePolicyVersion(RolePolicy.defaultSource()
+                .replace("policy.version=1", "policy.version=" + restored), Fixtures.ADMIN, t0.plus(24, HOURS)));
+        Instant d10 = t0.plus(25, HOURS);
 
         long audited = world.eventsOfType(AuditTrailQueried.class, entry.toString());
 
@@ -156,10 +162,13 @@ class TimeTravelTest extends LedgerDatabaseTest {
         WhoCouldHaveSeen atD9 = timeTravel.whoCouldHaveSeen(IG, patient, entry, d9);
         assertThat(atD9.policyVersion()).isEqualTo(narrowed);
         assertThat(bases(atD9).keySet()).containsExactlyInAnyOrder(key(gp));
+        WhoCouldHaveSeen atD10 = timeTravel.whoCouldHaveSeen(IG, patient, entry, d10);
+        assertThat(atD10.policyVersion()).isEqualTo(restored);
+        assertThat(bases(atD10).keySet()).containsExactlyInAnyOrder(key(gp), key(nurse));
         // the practice administrator's view never held consultations
         assertThat(bases(atD1)).doesNotContainKey(key(admin));
 
-        assertThat(world.eventsOfType(AuditTrailQueried.class, entry.toString())).isEqualTo(audited + 10);
+        assertThat(world.eventsOfType(AuditTrailQueried.class, entry.toString())).isEqualTo(audited + 11);
         assertThatThrownBy(() -> timeTravel.whoCouldHaveSeen(gp, patient, entry, d1)).isInstanceOf(Refusal.class);
     }
 
