@@ -16,6 +16,8 @@ public record AuditTrailQueried(AuditQuestion question, String subject, Instant 
         READERS_OF_ENTRY,
         EMERGENCY_ACCESSES,
         REFUSALS,
-        WHO_COULD_HAVE_SEEN_ENTRY
+        WHO_COULD_HAVE_SEEN_ENTRY,
+        /** The IG alerts raised from the trail (emergencies, out of hours, many records, shared surname, refusals). */
+        IG_ALERTS
     }
 }

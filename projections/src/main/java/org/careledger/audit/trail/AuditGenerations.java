@@ -1,0 +1,89 @@
+package org.careledger.audit.trail;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The generations of the audit projection (V20__audit_trail.sql): which schema answers queries (ACTIVE), which one
+ * a rebuild is filling (BUILDING). The views the queries read are re-pointed only by {@link #activate}.
+ */
+@Component
+public class AuditGenerations {
+
+    private static final Pattern SCHEMA = Pattern.compile("audit_g[0-9]+");
+
+    /** A generation and its state. */
+    public record Generation(int generation, String schema, String state, Long rebuildHead) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+
+    public AuditGenerations(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactions);
+    }
+
+    /** The schemas the projection writes to: the active one and, during a rebuild, the one being built. */
+    public List<String> writable() {
+        return jdbc.queryForList("""
+                SELECT schema_name FROM audit_generation WHERE state IN ('ACTIVE', 'BUILDING')
+                 ORDER BY generation""", String.class).stream().map(AuditGenerations::checked).toList();
+    }
+
+    public Generation active() {
+        return jdbc.queryForObject("SELECT * FROM audit_generation WHERE state = 'ACTIVE'", this::map);
+    }
+
+    public Optional<Generation> building() {
+        return jdbc.query("SELECT * FROM audit_generation WHERE state = 'BUILDING'", this::map).stream().findFirst();
+    }
+
+    public List<Generation> all() {
+        return jdbc.query("SELECT * FROM audit_generation ORDER BY generation", this::map);
+    }
+
+    /** Creates the next generation's empty tables, in state BUILDING; {@code head} is the ledger's last index. */
+    Generation create(long head) {
+        return transaction.execute(status -> {
+            int next = jdbc.queryForObject("SELECT coalesce(max(generation), 0) + 1 FROM audit_generation",
+                    Integer.class);
+            String schema = "audit_g" + next;
+            jdbc.update("""
+                    INSERT INTO audit_generation (generation, schema_name, state, rebuild_head)
+                    VALUES (?, ?, 'BUILDING', ?)""", next, schema, head);
+            jdbc.queryForObject("SELECT careledger_audit_create_generation(?)", String.class, next);
+            return new Generation(next, schema, "BUILDING", head);
+        });
+    }
+
+    /** In one transaction: the built generation becomes ACTIVE, the old one RETIRED, and the views follow. */
+    void activate(Generation built) {
+        transaction.executeWithoutResult(status -> {
+            jdbc.update("UPDATE audit_generation SET state = 'RETIRED' WHERE state = 'ACTIVE'");
+            jdbc.update("UPDATE audit_generation SET state = 'ACTIVE', activated_at = now() WHERE generation = ?",
+                    built.generation());
+            jdbc.queryForObject("SELECT careledger_audit_point_views(?)::text", String.class, checked(built.schema()));
+        });
+    }
+
+    private Generation map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        long head = rs.getLong("rebuild_head");
+        return new Generation(rs.getInt("generation"), checked(rs.getString("schema_name")), rs.getString("state"),
+                rs.wasNull() ? null : head);
+    }
+
+    /** Schema names are interpolated into SQL: only our own generation names pass. */
+    static String checked(String schema) {
+        if (schema == null || !SCHEMA.matcher(schema).matches()) {
+            throw new IllegalStateException("not an audit generation schema: " + schema);
+        }
+        return schema;
+    }
+}

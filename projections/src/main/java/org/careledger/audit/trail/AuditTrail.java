@@ -1,0 +1,202 @@
+package org.careledger.audit.trail;
+
+import org.careledger.audit.AuditTrailQueried;
+import org.careledger.audit.AuditTrailQueried.AuditQuestion;
+import org.careledger.shared.Actor;
+import org.careledger.shared.EntryId;
+import org.careledger.shared.NhsNumber;
+import org.careledger.shared.Refusal;
+import org.careledger.shared.Role;
+import org.careledger.shared.Section;
+import org.careledger.shared.UserId;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Service;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.careledger.audit.trail.AuditTrailProjection.ts;
+
+/**
+ * The questions the audit trail answers (DESIGN.md "The audit trail"), each paged by keyset (time, global index)
+ * within a period. Only IG officers ask them, and every question is itself audited: an {@link AuditTrailQueried}
+ * event is committed to the ledger before the answer is read; if it cannot be stored, the query fails.
+ * Answers come from the active generation of the audit projection (a tracking projection: it may trail the ledger
+ * by the time the processor takes to catch up).
+ */
+@Service
+public class AuditTrail {
+
+    private static final String ROW_KINDS = "kind IN ('ACCESSED', 'REFUSED', 'EMERGENCY_DECLARED')";
+
+    private final JdbcTemplate jdbc;
+    private final AuditAppender appender;
+    private final Clock clock;
+
+    public AuditTrail(JdbcTemplate jdbc, AuditAppender appender, ObjectProvider<Clock> clock) {
+        this.jdbc = jdbc;
+        this.appender = appender;
+        this.clock = clock.getIfAvailable(Clock::systemUTC);
+    }
+
+    /** For a patient: who accessed the record, when, from where, on what basis, which entries (and refusals). */
+    public AuditPage<AuditRecord> accessesToPatient(Actor by, NhsNumber patient, AuditPeriod period,
+                                                    AuditPage.Request page) {
+        Refusal.requireValue(patient, "patient");
+        audit(by, AuditQuestion.ACCESSES_TO_PATIENT, patient.value(), period);
+        return records("patient = ? AND " + ROW_KINDS, List.of(patient.value()), period, page);
+    }
+
+    /** For a user: which records they opened (or were refused, or broke glass on), and on what basis. */
+    public AuditPage<AuditRecord> recordsOpenedBy(Actor by, UserId user, AuditPeriod period, AuditPage.Request page) {
+        Refusal.requireValue(user, "user");
+        audit(by, AuditQuestion.RECORDS_OPENED_BY_USER, user.toString(), period);
+        return records("user_id = ? AND " + ROW_KINDS, List.of(user.value()), period, page);
+    }
+
+    /** For an entry: every read that disclosed it, and which version. */
+    public AuditPage<AuditRecord.EntryReading> readersOfEntry(Actor by, EntryId entry, AuditPeriod period,
+                                                              AuditPage.Request page) {
+        Refusal.requireValue(entry, "entry");
+        audit(by, AuditQuestion.READERS_OF_ENTRY, entry.toString(), period);
+        List<Object> args = new ArrayList<>(List.of(entry.value()));
+        String sql = """
+                SELECT d.global_index, d.occurred_at, d.version, e.event_id, e.user_id, e.role, e.organisation,
+                       e.patient, e.basis, e.grant_id, e.emergency_id, e.purpose
+                  FROM access_disclosure d JOIN audit_event e ON e.event_id = d.access_event_id
+                 WHERE d.entry_id = ? AND d.occurred_at >= ? AND d.occurred_at < ? %s
+                 ORDER BY d.occurred_at, d.global_index LIMIT ?""";
+        return page(sql, "d", args, period, page, (rs, i) -> new AuditRecord.EntryReading(rs.getString("event_id"),
+                        rs.getLong("global_index"), instant(rs, "occurred_at"), rs.getObject("user_id", UUID.class),
+                        rs.getString("role"), rs.getString("organisation"), rs.getString("patient"),
+                        rs.getString("basis"), rs.getObject("grant_id", UUID.class),
+                        rs.getObject("emergency_id", UUID.class), rs.getString("purpose"), rs.getInt("version")),
+                r -> new AuditPage.Cursor(r.at(), r.globalIndex()));
+    }
+
+    /** Emergency declarations and the reads made on an emergency basis. */
+    public AuditPage<AuditRecord> emergencyAccesses(Actor by, AuditPeriod period, AuditPage.Request page) {
+        audit(by, AuditQuestion.EMERGENCY_ACCESSES, null, period);
+        return records("(kind = 'EMERGENCY_DECLARED' OR basis = 'EMERGENCY')", List.of(), period, page);
+    }
+
+    /** Refused reads. */
+    public AuditPage<AuditRecord> refusals(Actor by, AuditPeriod period, AuditPage.Request page) {
+        audit(by, AuditQuestion.REFUSALS, null, period);
+        return records("kind = 'REFUSED'", List.of(), period, page);
+    }
+
+    /** IG alerts raised from the trail in the period. */
+    public AuditPage<AuditRecord.Alert> alerts(Actor by, AuditPeriod period, AuditPage.Request page) {
+        audit(by, AuditQuestion.IG_ALERTS, null, period);
+        String sql = """
+                SELECT * FROM ig_alert a WHERE a.raised_at >= ? AND a.raised_at < ? %s
+                 ORDER BY a.raised_at, a.global_index LIMIT ?""";
+        return page(sql, "a", new ArrayList<>(), period, page,
+                (rs, i) -> new AuditRecord.Alert(rs.getString("alert_id"), rs.getString("kind"),
+                        instant(rs, "raised_at"), rs.getObject("user_id", UUID.class), rs.getString("patient"),
+                        rs.getString("source_event_id"), rs.getLong("global_index"), rs.getString("detail")),
+                r -> new AuditPage.Cursor(r.raisedAt(), r.globalIndex()), "raised_at");
+    }
+
+    // ---- the audit of the audit ---------------------------------------------------------------------------
+
+    private void audit(Actor by, AuditQuestion question, String subject, AuditPeriod period) {
+        Refusal.requireValue(by, "who asks");
+        Refusal.requireValue(period, "period");
+        if (by.role() != Role.IG_OFFICER) {
+            throw Refusal.of(Refusal.Kind.NOT_PERMITTED, by.role() + " may not query the audit trail");
+        }
+        appender.append(new AuditTrailQueried(question, subject, period.from(), period.to(), by, clock.instant()));
+    }
+
+    // ---- paging -------------------------------------------------------------------------------------------
+
+    private AuditPage<AuditRecord> records(String where, List<Object> whereArgs, AuditPeriod period,
+                                           AuditPage.Request page) {
+        String sql = "SELECT * FROM audit_event e WHERE " + where
+                + " AND e.occurred_at >= ? AND e.occurred_at < ? %s ORDER BY e.occurred_at, e.global_index LIMIT ?";
+        AuditPage<AuditRecord> rows = page(sql, "e", new ArrayList<>(whereArgs), period, page, AuditTrail::record,
+                r -> new AuditPage.Cursor(r.at(), r.globalIndex()));
+        return new AuditPage<>(withDisclosures(rows.items()), rows.next());
+    }
+
+    private <T> AuditPage<T> page(String sql, String alias, List<Object> args, AuditPeriod period,
+                                  AuditPage.Request page, RowMapper<T> mapper, Function<T, AuditPage.Cursor> cursor) {
+        return page(sql, alias, args, period, page, mapper, cursor, "occurred_at");
+    }
+
+    private <T> AuditPage<T> page(String sql, String alias, List<Object> args, AuditPeriod period,
+                                  AuditPage.Request page, RowMapper<T> mapper, Function<T, AuditPage.Cursor> cursor,
+                                  String timeColumn) {
+        args.add(ts(period.from()));
+        args.add(ts(period.to()));
+        String keyset = "";
+        if (page.after() != null) {
+            keyset = "AND (%1$s.%2$s, %1$s.global_index) > (?, ?)".formatted(alias, timeColumn);
+            args.add(ts(page.after().at()));
+            args.add(page.after().globalIndex());
+        }
+        args.add(page.size() + 1);
+        List<T> rows = jdbc.query(sql.formatted(keyset), mapper, args.toArray());
+        if (rows.size() <= page.size()) {
+            return new AuditPage<>(rows, null);
+        }
+        List<T> items = rows.subList(0, page.size());
+        return new AuditPage<>(items, cursor.apply(items.get(items.size() - 1)));
+    }
+
+    private List<AuditRecord> withDisclosures(List<AuditRecord> rows) {
+        List<String> reads = rows.stream().filter(r -> "ACCESSED".equals(r.kind())).map(AuditRecord::eventId).toList();
+        if (reads.isEmpty()) {
+            return rows;
+        }
+        Map<String, List<AuditRecord.Disclosure>> byEvent = new LinkedHashMap<>();
+        jdbc.query("""
+                SELECT access_event_id, entry_id, version, section FROM access_disclosure
+                 WHERE access_event_id = ANY (string_to_array(?, ','))
+                 ORDER BY access_event_id, entry_id""", rs -> {
+            String section = rs.getString("section");
+            byEvent.computeIfAbsent(rs.getString("access_event_id"), k -> new ArrayList<>())
+                    .add(new AuditRecord.Disclosure(new EntryId(rs.getObject("entry_id", UUID.class)),
+                            rs.getInt("version"), section == null ? null : Section.valueOf(section)));
+        }, String.join(",", reads));
+        return rows.stream().map(r -> byEvent.containsKey(r.eventId()) ? r.withDisclosed(byEvent.get(r.eventId())) : r)
+                .collect(Collectors.toList());
+    }
+
+    private static AuditRecord record(ResultSet rs, int row) throws SQLException {
+        int withheld = rs.getInt("withheld_count");
+        Integer withheldCount = rs.wasNull() ? null : withheld;
+        return new AuditRecord(rs.getString("event_id"), rs.getLong("global_index"), rs.getString("kind"),
+                instant(rs, "occurred_at"), rs.getObject("user_id", UUID.class), rs.getString("role"),
+                rs.getString("organisation"), rs.getString("patient"), rs.getString("basis"),
+                rs.getObject("grant_id", UUID.class), rs.getObject("emergency_id", UUID.class),
+                rs.getString("purpose"), rs.getString("channel"), rs.getString("record_view"),
+                rs.getString("policy_version"), strings(rs.getArray("receipt")), List.of(), withheldCount,
+                rs.getString("refusal_reason"), instant(rs, "emergency_until"));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+}

@@ -1,0 +1,152 @@
+package org.careledger.audit;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.careledger.access.AccessDecision.Basis;
+import org.careledger.audit.trail.AuditGenerations;
+import org.careledger.audit.trail.AuditTrailRebuild;
+import org.careledger.shared.Actor;
+import org.careledger.shared.EntryId;
+import org.careledger.shared.NhsNumber;
+import org.careledger.shared.OdsCode;
+import org.careledger.shared.OrganisationType;
+import org.careledger.shared.Role;
+import org.careledger.shared.Section;
+import org.careledger.shared.Sensitivity;
+import org.careledger.storage.LedgerDatabaseTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+import static java.time.temporal.ChronoUnit.HOURS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The audit tables refuse change, and a rebuild writes a fresh generation equal to the incrementally built one. */
+class AuditTrailStorageTest extends LedgerDatabaseTest {
+
+    private static final List<String> TABLES = List.of("audit_event", "access_disclosure", "audit_entry", "ig_alert",
+            "audit_staff", "audit_patient_name");
+
+    @Autowired
+    CommandGateway commands;
+    @Autowired
+    EventStore eventStore;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    AuditGenerations generations;
+    @Autowired
+    AuditTrailRebuild rebuild;
+
+    @Test
+    void auditRowsAreNeverUpdatedDeletedOrTruncated() {
+        AuditWorld world = new AuditWorld(commands, eventStore, jdbc);
+        NhsNumber patient = someAccesses(world);
+        String schema = generations.active().schema();
+        for (String table : TABLES) {
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM %s.%s".formatted(schema, table), Long.class))
+                    .as(table).isPositive();
+            assertThatThrownBy(() -> jdbc.update("UPDATE %s.%s SET global_index = global_index + 1"
+                    .formatted(schema, table))).as(table).rootCause().hasMessageContaining("append-only");
+            assertThatThrownBy(() -> jdbc.update("DELETE FROM %s.%s".formatted(schema, table)))
+                    .as(table).rootCause().hasMessageContaining("append-only");
+            assertThatThrownBy(() -> jdbc.execute("TRUNCATE %s.%s".formatted(schema, table)))
+                    .as(table).rootCause().hasMessageContaining("append-only");
+        }
+        // and through the views the queries use
+        assertThatThrownBy(() -> jdbc.update("UPDATE audit_event SET role = 'GP' WHERE patient = ?", patient.value()))
+                .rootCause().hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.update("DELETE FROM access_disclosure WHERE patient = ?", patient.value()))
+                .rootCause().hasMessageContaining("append-only");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE patient = ?", Long.class,
+                patient.value())).isEqualTo(3);
+    }
+
+    @Test
+    void aRebuildWritesAFreshGenerationEqualToTheIncrementalOneAndSwitchesAtomically() {
+        AuditWorld world = new AuditWorld(commands, eventStore, jdbc);
+        NhsNumber patient = someAccesses(world);
+        long head = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
+        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM token_entry WHERE processor_name = 'audit-trail'", Long.class) > 0
+                && positionOfAuditProcessor() >= head);
+        AuditGenerations.Generation before = generations.active();
+
+        AuditGenerations.Generation building = rebuild.start();
+        assertThat(building.generation()).isGreaterThan(before.generation());
+        assertThat(generations.active().generation()).isEqualTo(before.generation()); // old one still answers
+        assertThatThrownBy(rebuild::start).isInstanceOf(IllegalStateException.class);
+        // an access arriving during the rebuild lands in both generations
+        Actor gp = Actor.staff(new org.careledger.shared.UserId(java.util.UUID.randomUUID()), Role.GP,
+                OdsCode.of("A81001"));
+        world.read(patient, gp, Basis.REGISTERED, AuditWorld.newEra(), List.of());
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM %s.audit_event WHERE patient = ?".formatted(building.schema()), Long.class,
+                patient.value()) == 4);
+        assertThat(count(before.schema(), "audit_event", patient)).isEqualTo(4);
+        await().atMost(Duration.ofSeconds(120)).until(rebuild::finishIfCaughtUp);
+        AuditGenerations.Generation after = generations.active();
+        assertThat(after.generation()).isEqualTo(building.generation());
+        assertThat(generations.all()).filteredOn(g -> g.generation() == before.generation()).singleElement()
+                .satisfies(g -> assertThat(g.state()).isEqualTo("RETIRED"));
+
+        for (String table : TABLES) {
+            long rows = count(before.schema(), table);
+            assertThat(count(after.schema(), table)).as(table).isEqualTo(rows);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM (SELECT * FROM %1$s.%3$s EXCEPT SELECT * FROM %2$s.%3$s) d"
+                    .formatted(before.schema(), after.schema(), table), Long.class)).as(table).isZero();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM (SELECT * FROM %2$s.%3$s EXCEPT SELECT * FROM %1$s.%3$s) d"
+                    .formatted(before.schema(), after.schema(), table), Long.class)).as(table).isZero();
+        }
+        // the views now read the new generation
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event", Long.class))
+                .isEqualTo(count(after.schema(), "audit_event"));
+        assertThat(jdbc.queryForObject("""
+                SELECT count(*) FROM information_schema.view_table_usage
+                 WHERE view_name = 'audit_event' AND table_schema = ?""", Long.class, after.schema())).isEqualTo(1);
+    }
+
+    private long positionOfAuditProcessor() {
+        return processingPosition();
+    }
+
+    @Autowired
+    org.axonframework.config.EventProcessingConfiguration processing;
+
+    private long processingPosition() {
+        return processing.eventProcessor("audit-trail", org.axonframework.eventhandling.StreamingEventProcessor.class)
+                .orElseThrow().processingStatus().values().stream()
+                .mapToLong(s -> s.getCurrentPosition().orElse(-1)).min().orElse(-1);
+    }
+
+    private long count(String schema, String table, NhsNumber patient) {
+        return jdbc.queryForObject("SELECT count(*) FROM %s.%s WHERE patient = ?".formatted(schema, table), Long.class,
+                patient.value());
+    }
+
+    private long count(String schema, String table) {
+        return jdbc.queryForObject("SELECT count(*) FROM %s.%s".formatted(schema, table), Long.class);
+    }
+
+    private static NhsNumber someAccesses(AuditWorld world) {
+        Instant era = AuditWorld.newEra();
+        OdsCode practice = world.organisation(AuditWorld.gpCode(), OrganisationType.GP_PRACTICE, era);
+        Actor gp = world.staff("Dr Kept Record", Role.GP, practice, era);
+        NhsNumber patient = world.patient(practice, "Record", LocalDate.of(1970, 1, 1), era);
+        EntryId entry = world.entry(patient, gp, Section.CONSULTATIONS, Sensitivity.NORMAL, era.plusSeconds(60));
+        world.read(patient, gp, Basis.REGISTERED, era.plus(1, HOURS), List.of(new DisclosedEntry(entry, 1)));
+        world.read(patient, gp, Basis.REGISTERED, era.plus(2, HOURS), List.of(new DisclosedEntry(entry, 1)));
+        world.refused(patient, Actor.staff(new org.careledger.shared.UserId(java.util.UUID.randomUUID()),
+                Role.PHARMACIST, OdsCode.of("FC123")), era.plus(3, HOURS));
+        world.awaitTrail(3, "patient = ?", patient.value());
+        return patient;
+    }
+}
