@@ -58,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
         if (warmUpSeconds < 0 || measureSeconds < 1 || rounds < 1) {
             throw new ParameterException(spec.commandLine(), "--warmup >= 0, --measure >= 1, --rounds >= 1");
         }
-        List<String> args = new ArrayList<>(springArgs);
+        List<String> args = new ArrayList<>(List.of(CareLedgerCli.springArguments(spec, springArgs)));
         if (args.stream().noneMatch(a -> a.startsWith("--spring.datasource.url=") || a.startsWith("--careledger.embedded-db.data-dir="))) {
             args.add("--careledger.embedded-db.data-dir=./data/bench");
         }

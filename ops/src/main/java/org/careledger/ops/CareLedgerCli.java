@@ -3,7 +3,12 @@ package org.careledger.ops;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.regex.Pattern;
 import java.util.Set;
 
 /**
@@ -12,11 +17,11 @@ import java.util.Set;
  * Exit codes: 0 done (or nothing to do), 1 the command failed, 2 bad input. Errors are one line on stderr.
  */
 @Command(name = "careledger", mixinStandardHelpOptions = true, version = "CareLedger 0.1.0",
-        description = "CareLedger operations.", subcommands = {DemoCommand.class, BenchCommand.class})
+        description = "CareLedger operations.", subcommands = {DemoCommand.class, ReplayCommand.class, BenchCommand.class})
 public final class CareLedgerCli {
 
     /** The subcommands this CLI answers. */
-    public static final Set<String> COMMANDS = Set.of("demo", "bench-commands");
+    public static final Set<String> COMMANDS = Set.of("demo", "replay", "bench-commands");
 
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -50,6 +55,21 @@ public final class CareLedgerCli {
             return FAILED;
         });
         return cli;
+    }
+
+    private static final Pattern SPRING_PROPERTY = Pattern.compile("--[a-zA-Z][\\w-]*(\\.[\\w\\[\\]-]+)+=.*");
+
+    /**
+     * The arguments a subcommand did not match, checked to be Spring properties ({@code --spring.datasource.url=...})
+     * that pass through to the ledger; anything else is bad input.
+     */
+    static String[] springArguments(CommandSpec spec, List<String> unmatched) {
+        for (String arg : unmatched) {
+            if (!SPRING_PROPERTY.matcher(arg).matches()) {
+                throw new ParameterException(spec.commandLine(), "unknown option or argument: " + arg);
+            }
+        }
+        return unmatched.toArray(String[]::new);
     }
 
     static String oneLine(Throwable e) {

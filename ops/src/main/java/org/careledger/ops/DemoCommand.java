@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 
 /**
  * {@code careledger demo}: loads the demo region into the ledger through commands, unless it is already there.
@@ -31,7 +30,6 @@ import java.util.regex.Pattern;
         description = "Load the demo region (organisations, staff, patients and their records) into the ledger.")
 final class DemoCommand implements Callable<Integer> {
 
-    private static final Pattern SPRING_PROPERTY = Pattern.compile("--[a-zA-Z][\\w-]*(\\.[\\w\\[\\]-]+)+=.*");
 
     @Spec
     CommandSpec spec;
@@ -69,14 +67,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        for (String arg : unmatched) {
-            if (!SPRING_PROPERTY.matcher(arg).matches()) {
-                throw new ParameterException(spec.commandLine(), "unknown option or argument: " + arg);
-            }
-        }
+        String[] springArgs = CareLedgerCli.springArguments(spec, unmatched);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ConfigurableApplicationContext ledger = bootLedger(unmatched.toArray(String[]::new))) {
+        try (ConfigurableApplicationContext ledger = bootLedger(springArgs)) {
             DemoLoader loader = new DemoLoader(ledger.getBean(CommandGateway.class), ledger.getBean(Registers.class));
             if (loader.loaded()) {
                 out.println("demo region already loaded (organisation " + DemoRegion.FIRST_ORGANISATION

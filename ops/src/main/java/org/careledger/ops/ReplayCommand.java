@@ -5,7 +5,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
@@ -14,19 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 
 /**
  * {@code careledger replay}: rebuilds the sharing state and every role view from the ledger and swaps them in
  * atomically (ViewRebuild). Run it after activating a policy version. Spring properties
- * ({@code --spring.datasource.url=...}) pass through to the ledger. Register it in CareLedgerCli's
- * {@code subcommands} and {@code COMMANDS} ("replay").
+ * ({@code --spring.datasource.url=...}) pass through to the ledger.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Rebuild the sharing state and the role views from the ledger, then swap them in.")
 public final class ReplayCommand implements Callable<Integer> {
 
-    private static final Pattern SPRING_PROPERTY = Pattern.compile("--[a-zA-Z][\\w-]*(\\.[\\w\\[\\]-]+)+=.*");
 
     @Spec
     CommandSpec spec;
@@ -42,14 +38,10 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        for (String arg : unmatched) {
-            if (!SPRING_PROPERTY.matcher(arg).matches()) {
-                throw new ParameterException(spec.commandLine(), "unknown option or argument: " + arg);
-            }
-        }
+        String[] springArgs = CareLedgerCli.springArguments(spec, unmatched);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ConfigurableApplicationContext ledger = DemoCommand.bootLedger(unmatched.toArray(String[]::new))) {
+        try (ConfigurableApplicationContext ledger = DemoCommand.bootLedger(springArgs)) {
             TextProgressBar bar = noProgress ? null : new TextProgressBar(err, "events");
             ViewRebuild.Result result = ledger.getBean(ViewRebuild.class).rebuild(bar == null
                     ? ViewRebuild.Progress.NONE

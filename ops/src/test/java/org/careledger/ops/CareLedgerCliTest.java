@@ -39,6 +39,18 @@ class CareLedgerCliTest {
     }
 
     @Test
+    void replayAndBenchRefuseBadInputBeforeBooting() {
+        assertThat(run("replay", "--everything")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("replay", "not-a-property")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-commands", "--threads", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-commands", "--measure", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(err.toString().strip().lines()).hasSize(4)
+                .allSatisfy(line -> assertThat(line).matches("(replay|bench-commands): .*"));
+        assertThat(CareLedgerCli.handles("replay")).isTrue();
+        assertThat(CareLedgerCli.handles("bench-commands")).isTrue();
+    }
+
+    @Test
     void helpIsShownAndKnowsTheDemoCommand() {
         assertThat(run("demo", "--help")).isZero();
         assertThat(out.toString()).contains("--patients", "--seed");
