@@ -53,7 +53,6 @@ public final class FhirIds {
     public static final String CONSENT_METHOD = BASE + "/CodeSystem/consent-method";
     public static final String CONSENT_DIRECTION = BASE + "/CodeSystem/sharing-direction";
     public static final String EXT_CONSENT_METHOD = BASE + "/StructureDefinition/consent-method";
-    public static final String EXT_CONSENT_RECORDED_BY_ROLE = BASE + "/StructureDefinition/consent-recorded-by-role";
 
     private FhirIds() {
     }
