@@ -1,6 +1,8 @@
 package org.careledger.ops;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.careledger.ops.bench.Processors;
 import org.careledger.ops.bench.ReadBenchmark;
 import org.careledger.reading.RecordReads;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -101,7 +103,7 @@ final class BenchReadsCommand implements Callable<Integer> {
         args.add("--spring.datasource.hikari.maximum-pool-size=" + (Math.max(maxReaders, setupThreads) + writers + 6));
         args.add("--careledger.demo.enabled=false");
         PrintWriter out = spec.commandLine().getOut();
-        out.println("command: careledger bench-reads " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        out.println("command: " + CareLedgerCli.asGiven(spec));
         try (ConfigurableApplicationContext ledger = DemoCommand.bootLedger(args.toArray(String[]::new))) {
             ReadBenchmark bench = new ReadBenchmark(ledger.getBean(CommandGateway.class),
                     ledger.getBean(DataSource.class), ledger.getBean(RecordReads.class), Clock.systemUTC());
@@ -111,6 +113,7 @@ final class BenchReadsCommand implements Callable<Integer> {
                     "setup: %d patients x %d entries (+ writers' patients) through %d commands in %.1f s (%.0f commands/s, %d threads)",
                     setup.patients(), setup.entriesPerPatient(), setup.commands(), setup.took().toMillis() / 1000.0,
                     setup.commandsPerSecond(), setupThreads));
+            awaitProcessors(ledger, out);
             int rows = bench.checkRowsPerRead();
             out.println(String.format(Locale.ROOT, "each read: %d role-view rows (GP at the registered practice); "
                     + "writers: %d aiming at %.0f writes/s in total on other patients", rows, writers, writeRate));
@@ -144,5 +147,15 @@ final class BenchReadsCommand implements Callable<Integer> {
                     maxReaders != 60 ? "not run at 60 readers" : p99AtMost <= 50 ? "met" : "NOT met"));
         }
         return CareLedgerCli.OK;
+    }
+
+    /** Lets the streaming processors (audit trail, patient index) work off the set-up's backlog before measuring. */
+    static void awaitProcessors(ConfigurableApplicationContext ledger, PrintWriter out) throws Exception {
+        long started = System.nanoTime();
+        boolean caughtUp = Processors.awaitCaughtUp(ledger.getBean(EventProcessingConfiguration.class),
+                ledger.getBean(DataSource.class), Duration.ofMinutes(10));
+        out.println(String.format(Locale.ROOT, "streaming processors %s after %.1f s", caughtUp
+                ? "caught up with the set-up" : "STILL BEHIND (measuring anyway)", (System.nanoTime() - started) / 1e9));
+        out.flush();
     }
 }

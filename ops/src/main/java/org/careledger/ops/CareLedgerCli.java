@@ -74,6 +74,15 @@ public final class CareLedgerCli {
         return unmatched.toArray(String[]::new);
     }
 
+    /** The command line as given ({@code careledger <command> <args>}), to print beside benchmark figures. */
+    static String asGiven(CommandSpec spec) {
+        StringBuilder line = new StringBuilder("careledger");
+        for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+            line.append(' ').append(arg.matches("[\\w./:=,@+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+        }
+        return line.toString();
+    }
+
     static String oneLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return message.replace('\n', ' ').replace('\r', ' ');
