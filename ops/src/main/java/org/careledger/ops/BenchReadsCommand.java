@@ -72,6 +72,11 @@ final class BenchReadsCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "2", description = "Alternations of baseline and opens per reader count (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--await-processors", paramLabel = "SECONDS", defaultValue = "600",
+            description = "Longest wait after set-up for the streaming processors (audit trail) to catch up, 0 for none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int awaitSeconds;
+
     @Unmatched
     List<String> springArgs = new ArrayList<>();
 
@@ -90,6 +95,9 @@ final class BenchReadsCommand implements Callable<Integer> {
         }
         if (setupThreads < 1 || setupThreads > 16) {
             throw new ParameterException(spec.commandLine(), "--setup-threads must be 1 to 16, not " + setupThreads);
+        }
+        if (awaitSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--await-processors must be 0 or more, not " + awaitSeconds);
         }
         if (warmUpSeconds < 0 || measureSeconds < 1 || rounds < 1) {
             throw new ParameterException(spec.commandLine(), "--warmup >= 0, --measure >= 1, --rounds >= 1");
@@ -113,7 +121,7 @@ final class BenchReadsCommand implements Callable<Integer> {
                     "setup: %d patients x %d entries (+ writers' patients) through %d commands in %.1f s (%.0f commands/s, %d threads)",
                     setup.patients(), setup.entriesPerPatient(), setup.commands(), setup.took().toMillis() / 1000.0,
                     setup.commandsPerSecond(), setupThreads));
-            awaitProcessors(ledger, out);
+            awaitProcessors(ledger, out, awaitSeconds);
             int rows = bench.checkRowsPerRead();
             out.println(String.format(Locale.ROOT, "each read: %d role-view rows (GP at the registered practice); "
                     + "writers: %d aiming at %.0f writes/s in total on other patients", rows, writers, writeRate));
@@ -150,10 +158,14 @@ final class BenchReadsCommand implements Callable<Integer> {
     }
 
     /** Lets the streaming processors (audit trail, patient index) work off the set-up's backlog before measuring. */
-    static void awaitProcessors(ConfigurableApplicationContext ledger, PrintWriter out) throws Exception {
+    static void awaitProcessors(ConfigurableApplicationContext ledger, PrintWriter out, int seconds) throws Exception {
+        if (seconds == 0) {
+            out.println("streaming processors: not waited for (--await-processors 0)");
+            return;
+        }
         long started = System.nanoTime();
         boolean caughtUp = Processors.awaitCaughtUp(ledger.getBean(EventProcessingConfiguration.class),
-                ledger.getBean(DataSource.class), Duration.ofMinutes(10));
+                ledger.getBean(DataSource.class), Duration.ofSeconds(seconds));
         out.println(String.format(Locale.ROOT, "streaming processors %s after %.1f s", caughtUp
                 ? "caught up with the set-up" : "STILL BEHIND (measuring anyway)", (System.nanoTime() - started) / 1e9));
         out.flush();

@@ -83,7 +83,7 @@ final class BenchRebuildCommand implements Callable<Integer> {
                         seed, loaded.patients(), loaded.commands(), loaded.elapsed().toMillis() / 1000.0,
                         loaded.commandsPerSecond(), loadThreads));
             }
-            BenchReadsCommand.awaitProcessors(ledger, out);
+            BenchReadsCommand.awaitProcessors(ledger, out, 600);
             long loadedRows = bench.loadRows();
             out.println(String.format(Locale.ROOT, "ledger: %d events; live views: %d rows (loaded into memory for the baseline)",
                     bench.ledgerEvents(), loadedRows));

@@ -63,7 +63,8 @@ class CareLedgerCliTest {
         assertThat(run("bench-reads", "--setup-threads", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
         assertThat(run("bench-reads", "--measure", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
         assertThat(run("bench-reads", "not-a-property")).isEqualTo(CareLedgerCli.BAD_INPUT);
-        assertThat(err.toString().strip().lines()).hasSize(11)
+        assertThat(run("bench-reads", "--await-processors", "-1")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(err.toString().strip().lines()).hasSize(12)
                 .allSatisfy(line -> assertThat(line).startsWith("bench-reads: "));
         assertThat(out.toString()).isEmpty();
         assertThat(CareLedgerCli.handles("bench-reads")).isTrue();
