@@ -110,6 +110,9 @@ final class BenchReadsCommand implements Callable<Integer> {
         // one connection per reader and per writer, the setup threads, and a few for the tracking processors
         args.add("--spring.datasource.hikari.maximum-pool-size=" + (Math.max(maxReaders, setupThreads) + writers + 6));
         args.add("--careledger.demo.enabled=false");
+        // the audit trail's long batches under read load are reported once, as its lag after the table, not as a
+        // stack trace a second in the middle of it
+        args.add("--logging.level.axon-janitor=ERROR");
         PrintWriter out = spec.commandLine().getOut();
         out.println("command: " + CareLedgerCli.asGiven(spec));
         try (ConfigurableApplicationContext ledger = DemoCommand.bootLedger(args.toArray(String[]::new))) {
@@ -150,6 +153,9 @@ final class BenchReadsCommand implements Callable<Integer> {
                     }
                 }
             }
+            out.println(String.format(Locale.ROOT, "audit trail: the slowest streaming processor is %d events behind the "
+                    + "ledger's head after the run", Processors.behind(ledger.getBean(EventProcessingConfiguration.class),
+                    ledger.getBean(DataSource.class))));
             out.println(String.format(Locale.ROOT, "goal: open p99 <= 50 ms at 60 readers; measured at %d readers: "
                     + "worst open p99 %.2f ms (%s)", maxReaders, p99AtMost,
                     maxReaders != 60 ? "not run at 60 readers" : p99AtMost <= 50 ? "met" : "NOT met"));

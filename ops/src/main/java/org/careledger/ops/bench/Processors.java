@@ -41,6 +41,25 @@ public final class Processors {
         return false;
     }
 
+    /** How many events the slowest streaming processor is behind the ledger's head (0 when none is). */
+    public static long behind(EventProcessingConfiguration processing, DataSource dataSource) throws SQLException {
+        long head;
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce(max(global_index), 0) FROM domain_event_entry")) {
+            rs.next();
+            head = rs.getLong(1);
+        }
+        long slowest = head;
+        for (var processor : processing.eventProcessors().values()) {
+            if (processor instanceof StreamingEventProcessor streaming) {
+                for (EventTrackerStatus s : streaming.processingStatus().values()) {
+                    slowest = Math.min(slowest, s.getCurrentPosition().orElse(0));
+                }
+            }
+        }
+        return head - slowest;
+    }
+
     private static boolean caughtUp(EventProcessingConfiguration processing, long target) {
         for (var processor : processing.eventProcessors().values()) {
             if (processor instanceof StreamingEventProcessor streaming) {
