@@ -72,9 +72,10 @@ public final class ReadBenchmark {
     static final Role READER_ROLE = Role.GP;
 
     private static final String RAW_SELECT = """
-            SELECT entry_id, version, section, authoring_organisation, author_user, sensitivity, entered_in_error,
-                   content::text, recorded_at
-            FROM view_role_entry WHERE role = ? AND nhs_number = ? ORDER BY recorded_at, entry_id""";
+            SELECT e.entry_id, e.version, e.section, e.authoring_organisation, e.author_user, e.sensitivity,
+                   e.entered_in_error, e.content::text, e.recorded_at
+            FROM view_role_entry r JOIN view_entry e ON e.entry_id = r.entry_id
+            WHERE r.role = ? AND r.nhs_number = ? ORDER BY e.recorded_at, e.entry_id""";
 
     private final CommandGateway commands;
     private final DataSource dataSource;
