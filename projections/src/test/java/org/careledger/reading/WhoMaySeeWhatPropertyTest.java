@@ -26,11 +26,11 @@ import org.careledger.audit.RecordAccessRefused;
 import org.careledger.audit.RecordAccessed;
 import org.careledger.audit.RecordView;
 import org.careledger.consent.ConsentDecision;
+import org.careledger.consent.ConsentDirection;
 import org.careledger.consent.ConsentMethod;
 import org.careledger.consent.RecordConsentDecision;
 import org.careledger.consent.RecordDissent;
 import org.careledger.consent.WithdrawDissent;
-import org.careledger.consent.ConsentDirection;
 import org.careledger.directory.AssignRole;
 import org.careledger.record.Address;
 import org.careledger.record.AmendEntry;
@@ -75,7 +75,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import static org.careledger.shared.Section.ALLERGIES;
@@ -125,9 +127,9 @@ class WhoMaySeeWhatPropertyTest extends ViewsDatabaseTest {
     private static final Map<String, AtomicInteger> OUTCOMES = new TreeMap<>();
     private static final AtomicInteger DISCLOSED_ENTRIES = new AtomicInteger();
     private static final AtomicInteger WITHHELD_ENTRIES = new AtomicInteger();
-    private static final java.util.concurrent.atomic.AtomicLong COMMAND_NANOS = new java.util.concurrent.atomic.AtomicLong();
-    private static final java.util.concurrent.atomic.AtomicLong READ_NANOS = new java.util.concurrent.atomic.AtomicLong();
-    private static final java.util.concurrent.atomic.AtomicLong AUDIT_NANOS = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong COMMAND_NANOS = new AtomicLong();
+    private static final AtomicLong READ_NANOS = new AtomicLong();
+    private static final AtomicLong AUDIT_NANOS = new AtomicLong();
     private static final AtomicInteger COMMANDS = new AtomicInteger();
     private static volatile long startedAt;
     private static Directory directory;
@@ -652,7 +654,7 @@ class WhoMaySeeWhatPropertyTest extends ViewsDatabaseTest {
                     && writes(s.role()).contains(e.section)).toList();
         }
 
-        void onEntry(String what, java.util.function.Consumer<ModelEntry> change) {
+        void onEntry(String what, Consumer<ModelEntry> change) {
             List<ModelEntry> live = m.entries.values().stream().filter(e -> !e.enteredInError).toList();
             if (live.isEmpty()) {
                 recordEntry();
