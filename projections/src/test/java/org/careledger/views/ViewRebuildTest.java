@@ -59,6 +59,14 @@ class ViewRebuildTest extends ViewsDatabaseTest {
 
     @Test
     void rebuiltViewsEqualTheIncrementalOnesAlsoAfterAPolicyChange() {
+        try {
+            rebuildsAcrossAPolicyChange();
+        } finally {
+            restoreShippedPolicy();
+        }
+    }
+
+    private void rebuildsAcrossAPolicyChange() {
         Region r = mixOfCommands();
         rebuild.buildNextOnly(ViewRebuild.Progress.NONE);
         assertNextEqualsLive();

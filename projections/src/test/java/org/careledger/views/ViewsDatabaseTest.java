@@ -76,6 +76,21 @@ public abstract class ViewsDatabaseTest {
     @Qualifier("eventSerializer")
     protected Serializer eventSerializer;
 
+    @Autowired
+    protected ViewRebuild viewRebuild;
+
+    /**
+     * Tests share one ledger, so a test that activates another policy version leaves it in force for the next.
+     * This activates the shipped policy text again (under a fresh version) and rebuilds the views under it.
+     */
+    protected void restoreShippedPolicy() {
+        String source = org.careledger.policy.RolePolicy.defaultSource()
+                .replace("policy.version=1", "policy.version=shipped-" + UUID.randomUUID());
+        commands.sendAndWait(new org.careledger.policy.ActivatePolicyVersion(source,
+                Actor.staff(new UserId(UUID.randomUUID()), Role.IG_OFFICER, OdsCode.of("X26")), clock.instant()));
+        viewRebuild.rebuild(ViewRebuild.Progress.NONE);
+    }
+
     protected final Actor admin = Actor.staff(new UserId(UUID.randomUUID()), Role.ADMINISTRATOR, OdsCode.of("X26"));
 
     protected OdsCode organisation(OrganisationType type) {
