@@ -83,13 +83,28 @@ public class AuditTrailProjection {
             if (inserted == 0) {
                 continue; // already written: a replay into this generation
             }
-            for (DisclosedEntry d : e.disclosed() == null ? List.<DisclosedEntry>of() : e.disclosed()) {
-                jdbc.update("""
-                        INSERT INTO %1$s.access_disclosure (access_event_id, global_index, occurred_at, patient,
-                            entry_id, version, section)
-                        VALUES (?, ?, ?, ?, ?, ?, (SELECT section FROM %1$s.audit_entry WHERE entry_id = ?))
-                        ON CONFLICT DO NOTHING""".formatted(s),
-                        id, index, ts(e.at()), nhs(e.patient()), d.entry().value(), d.version(), d.entry().value());
+            List<DisclosedEntry> disclosed = e.disclosed() == null ? List.of() : e.disclosed();
+            if (!disclosed.isEmpty()) {
+                // One statement for all of a read's disclosures (a record read discloses ~200 entries): a row at a
+                // time made the audit trail fall minutes behind under read load.
+                UUID[] entries = disclosed.stream().map(d -> d.entry().value()).toArray(UUID[]::new);
+                Integer[] versions = disclosed.stream().map(DisclosedEntry::version).toArray(Integer[]::new);
+                jdbc.update(connection -> {
+                    var insert = connection.prepareStatement("""
+                            INSERT INTO %1$s.access_disclosure (access_event_id, global_index, occurred_at, patient,
+                                entry_id, version, section)
+                            SELECT ?, ?, ?, ?, d.entry_id, d.version, ae.section
+                            FROM unnest(?::uuid[], ?::int[]) AS d(entry_id, version)
+                            LEFT JOIN %1$s.audit_entry ae ON ae.entry_id = d.entry_id
+                            ON CONFLICT DO NOTHING""".formatted(s));
+                    insert.setObject(1, id);
+                    insert.setLong(2, index);
+                    insert.setObject(3, ts(e.at()));
+                    insert.setObject(4, nhs(e.patient()));
+                    insert.setArray(5, connection.createArrayOf("uuid", entries));
+                    insert.setArray(6, connection.createArrayOf("integer", versions));
+                    return insert;
+                });
             }
             alertsForAccess(s, e, id, index);
         }
