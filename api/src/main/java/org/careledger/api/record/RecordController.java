@@ -20,6 +20,8 @@ import org.careledger.record.ChangeEntrySensitivity;
 import org.careledger.record.EntryContent;
 import org.careledger.record.MarkEntryEnteredInError;
 import org.careledger.record.RecordEntry;
+import org.careledger.record.RegisterPatient;
+import org.careledger.record.Demographics;
 import org.careledger.shared.EntryId;
 import org.careledger.shared.NhsNumber;
 import org.careledger.shared.Section;
@@ -72,6 +74,19 @@ class RecordController {
     }
 
     record Written(String entry, int version) {
+    }
+
+    record Registration(@NotNull @Valid Demographics demographics) {
+    }
+
+    @PostMapping
+    @Operation(summary = "Register a patient at your GP practice (opens their record)")
+    ResponseEntity<Void> register(@AuthenticationPrincipal SignedInUser user, @PathVariable String nhsNumber,
+                                  @Valid @RequestBody Registration body) {
+        NhsNumber patient = NhsNumber.of(nhsNumber);
+        commands.send(new RegisterPatient(patient, body.demographics(), user.organisation(), user.actor(),
+                commands.now()));
+        return ResponseEntity.created(URI.create("/api/patients/" + patient.value() + "/record")).build();
     }
 
     @GetMapping("/record")
