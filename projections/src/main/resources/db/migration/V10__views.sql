@@ -123,18 +123,10 @@ CREATE TABLE view_role_section (
 -- role. IG_OFFICER and ADMINISTRATOR have none. Entered-in-error entries stay (flagged) so that the history at the
 -- authoring organisation can be served from the view; the access policy withholds them from current reads.
 CREATE TABLE view_role_entry (
-    role                   varchar(40)  NOT NULL,
-    entry_id               uuid         NOT NULL,
-    nhs_number             char(10)     NOT NULL,
-    version                integer      NOT NULL,
-    section                varchar(30)  NOT NULL,
-    authoring_organisation varchar(6)   NOT NULL,
-    author_user            uuid         NOT NULL,
-    sensitivity            varchar(30)  NOT NULL,
-    entered_in_error       boolean      NOT NULL,
-    content                jsonb        NOT NULL,
-    recorded_at            timestamptz  NOT NULL,
-    effective_date         date         NOT NULL,
+    role        varchar(40) NOT NULL,
+    entry_id    uuid        NOT NULL,
+    nhs_number  char(10)    NOT NULL,
+    section     varchar(30) NOT NULL,
     PRIMARY KEY (role, entry_id)
 ) PARTITION BY LIST (role);
 CREATE INDEX view_role_entry_patient_idx ON view_role_entry (role, nhs_number);

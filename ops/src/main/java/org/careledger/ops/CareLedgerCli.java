@@ -17,11 +17,13 @@ import java.util.Set;
  * Exit codes: 0 done (or nothing to do), 1 the command failed, 2 bad input. Errors are one line on stderr.
  */
 @Command(name = "careledger", mixinStandardHelpOptions = true, version = "CareLedger 0.1.0",
-        description = "CareLedger operations.", subcommands = {DemoCommand.class, ReplayCommand.class, BenchCommand.class})
+        description = "CareLedger operations.", subcommands = {DemoCommand.class, ReplayCommand.class, BenchCommand.class,
+                BenchReadsCommand.class, BenchRebuildCommand.class})
 public final class CareLedgerCli {
 
     /** The subcommands this CLI answers. */
-    public static final Set<String> COMMANDS = Set.of("demo", "replay", "bench-commands");
+    public static final Set<String> COMMANDS = Set.of("demo", "replay", "bench-commands", "bench-reads",
+            "bench-rebuild");
 
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -70,6 +72,15 @@ public final class CareLedgerCli {
             }
         }
         return unmatched.toArray(String[]::new);
+    }
+
+    /** The command line as given ({@code careledger <command> <args>}), to print beside benchmark figures. */
+    static String asGiven(CommandSpec spec) {
+        StringBuilder line = new StringBuilder("careledger");
+        for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+            line.append(' ').append(arg.matches("[\\w./:=,@+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+        }
+        return line.toString();
     }
 
     static String oneLine(Throwable e) {

@@ -51,6 +51,40 @@ class CareLedgerCliTest {
     }
 
     @Test
+    void benchReadsRefusesBadInputBeforeBooting() {
+        assertThat(run("bench-reads", "--readers", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "--readers", "1,16,201")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "--readers", "x")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "--patients", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "--entries", "5001")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "--writers", "9")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "--write-rate", "-1")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "--write-rate", "NaN")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "--setup-threads", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "--measure", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "not-a-property")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "--await-processors", "-1")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(err.toString().strip().lines()).hasSize(12)
+                .allSatisfy(line -> assertThat(line).startsWith("bench-reads: "));
+        assertThat(out.toString()).isEmpty();
+        assertThat(CareLedgerCli.handles("bench-reads")).isTrue();
+    }
+
+    @Test
+    void benchRebuildRefusesBadInputBeforeBooting() {
+        assertThat(run("bench-rebuild", "--patients", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-rebuild", "--patients", "260001")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-rebuild", "--load-threads", "17")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-rebuild", "--rounds", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-rebuild", "--seed", "x")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-rebuild", "--everything")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(err.toString().strip().lines()).hasSize(6)
+                .allSatisfy(line -> assertThat(line).startsWith("bench-rebuild: "));
+        assertThat(out.toString()).isEmpty();
+        assertThat(CareLedgerCli.handles("bench-rebuild")).isTrue();
+    }
+
+    @Test
     void helpIsShownAndKnowsTheDemoCommand() {
         assertThat(run("demo", "--help")).isZero();
         assertThat(out.toString()).contains("--patients", "--seed");

@@ -62,8 +62,12 @@ public class ViewsProjection {
     private static final Logger log = LoggerFactory.getLogger(ViewsProjection.class);
     private static final ObjectMapper JSON = LedgerJson.mapper();
 
-    private static final String ROLE_COLUMNS = "entry_id, nhs_number, version, section, authoring_organisation, "
-            + "author_user, sensitivity, entered_in_error, content, recorded_at, effective_date";
+    /**
+     * A role view holds which entries a role may read (the role filter, precomputed), not copies of them: the
+     * entries themselves live once in view_entry. An entry's section never changes, so its role rows are written
+     * when it is recorded and by a rebuild, never on amendment, error marking or a sensitivity change.
+     */
+    private static final String ROLE_COLUMNS = "entry_id, nhs_number, section";
 
     private final JdbcTemplate jdbc;
     private final LedgerPolicy policy;
@@ -257,7 +261,6 @@ public class ViewsProjection {
                 event.entry().value(), event.version());
         history(eventId, event.entry(), event.patient().value(), "AMENDED", event.version(), json(event.content()),
                 null, event.by(), event.at(), event.reason());
-        refreshRoleRows(event.entry());
     }
 
     @EventHandler
@@ -266,7 +269,6 @@ public class ViewsProjection {
         jdbc.update("UPDATE view_entry SET entered_in_error = true WHERE entry_id = ?", event.entry().value());
         history(eventId, event.entry(), event.patient().value(), "ENTERED_IN_ERROR", null, null, null, event.by(),
                 event.at(), event.reason());
-        refreshRoleRows(event.entry());
     }
 
     @EventHandler
@@ -276,7 +278,6 @@ public class ViewsProjection {
                 event.entry().value());
         history(eventId, event.entry(), event.patient().value(), "SENSITIVITY_CHANGED", null, null,
                 event.to().name(), event.by(), event.at(), event.reason());
-        refreshRoleRows(event.entry());
     }
 
     /** One row of an entry's history; {@code version} null means "the entry's current version". */

@@ -1,0 +1,117 @@
+package org.careledger.api.fhir;
+
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.careledger.access.Reader;
+import org.careledger.audit.Channel;
+import org.careledger.audit.Purpose;
+import org.careledger.audit.trail.AuditPage;
+import org.careledger.audit.trail.AuditPeriod;
+import org.careledger.audit.trail.AuditRecord;
+import org.careledger.audit.trail.AuditTrail;
+import org.careledger.consent.PatientConsent;
+import org.careledger.consent.PatientConsentEvent;
+import org.careledger.reading.RecordRead;
+import org.careledger.reading.RecordReads;
+import org.careledger.shared.Actor;
+import org.careledger.shared.EntryId;
+import org.careledger.shared.NhsNumber;
+import org.careledger.shared.OdsCode;
+import org.careledger.shared.Section;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Thin FHIR R4 exports for the HTTP edge: each calls the enforcement point or the audit trail (which decide and
+ * audit), maps the answer and returns FHIR JSON. No authorisation happens here; the endpoints decide who may call
+ * what (a patient only for their own NHS number, IG never the record) and the services below refuse the rest.
+ * <p>
+ * A refused read is returned as {@link Export#refused()} with no body: the endpoint answers it like any refusal
+ * (the refusal is already audited by RecordReads).
+ */
+@Service
+public class FhirExports {
+
+    private final RecordReads reads;
+    private final AuditTrail trail;
+    private final EventStore eventStore;
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final FhirNames names;
+
+    public FhirExports(RecordReads reads, AuditTrail trail, EventStore eventStore, JdbcTemplate jdbc,
+                       ObjectProvider<Clock> clock, ObjectProvider<FhirNames> names) {
+        this.reads = reads;
+        this.trail = trail;
+        this.eventStore = eventStore;
+        this.jdbc = jdbc;
+        this.clock = clock.getIfAvailable(Clock::systemUTC);
+        this.names = names.getIfAvailable(() -> FhirNames.NONE);
+    }
+
+    /** The result of an export: the FHIR JSON, or the refusal of the read (nothing else). */
+    public record Export(String json, RecordRead read) {
+        public boolean refused() {
+            return !read.allowed();
+        }
+    }
+
+    /** The record as the reader may see it, as a collection Bundle; the read is audited on channel FHIR_EXPORT. */
+    public Export record(Reader reader, NhsNumber patient, Purpose purpose) {
+        RecordRead read = reads.open(reader, patient, purpose, Channel.FHIR_EXPORT);
+        if (!read.allowed()) {
+            return new Export(null, read);
+        }
+        return new Export(FhirR4.encode(RecordBundleMapper.recordBundle(read, registeredPractice(patient), names,
+                clock.instant())), read);
+    }
+
+    /** The versions of one entry the reader may see, as a history Bundle. */
+    public Export entryHistory(Reader reader, NhsNumber patient, EntryId entry, Section section, Purpose purpose) {
+        RecordRead read = reads.history(reader, patient, entry, purpose, Channel.FHIR_EXPORT);
+        if (!read.allowed()) {
+            return new Export(null, read);
+        }
+        return new Export(FhirR4.encode(RecordBundleMapper.historyBundle(read, section, registeredPractice(patient),
+                names, clock.instant())), read);
+    }
+
+    /** One page of a patient's access history as a collection Bundle of AuditEvents (IG only: AuditTrail checks). */
+    public String accessHistory(Actor by, NhsNumber patient, AuditPeriod period, AuditPage.Request page) {
+        AuditPage<AuditRecord> rows = trail.accessesToPatient(by, patient, period, page);
+        return FhirR4.encode(AuditEventMapper.bundle(rows.items(), names, clock.instant()));
+    }
+
+    /**
+     * The patient's consent to share as a collection Bundle of Consent resources, from the patient's consent
+     * stream in the ledger (the only place that keeps how, by whom and when each decision was recorded).
+     * Consent holds no clinical content; the caller decides who may ask (the patient, staff with a basis).
+     */
+    public String consent(NhsNumber patient) {
+        List<SharingConsents.Recorded> stream = new ArrayList<>();
+        eventStore.readEvents(PatientConsent.streamOf(patient)).asStream()
+                .forEach((DomainEventMessage<?> m) -> {
+                    if (m.getPayload() instanceof PatientConsentEvent event) {
+                        stream.add(new SharingConsents.Recorded(m.getIdentifier(), event));
+                    }
+                });
+        return FhirR4.encode(ConsentMapper.bundle(SharingConsents.fromLedger(patient, stream), names,
+                clock.instant()));
+    }
+
+    /**
+     * The registered practice, a demographic every reader with a basis sees (DESIGN.md "Consent to share"), read
+     * only after RecordReads allowed the read. RecordRead does not carry it yet; once it does, this goes.
+     */
+    private OdsCode registeredPractice(NhsNumber patient) {
+        Optional<String> practice = jdbc.query("SELECT registered_practice FROM view_patient WHERE nhs_number = ?",
+                (rs, i) -> rs.getString(1), patient.value()).stream().findFirst();
+        return practice.map(OdsCode::of).orElse(null);
+    }
+}

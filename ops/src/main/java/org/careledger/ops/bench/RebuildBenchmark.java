@@ -1,0 +1,218 @@
+package org.careledger.ops.bench;
+
+import org.careledger.shared.Role;
+import org.careledger.views.ViewRebuild;
+import org.careledger.views.ViewTables;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * View rebuild speed: {@link ViewRebuild#rebuild} (stream the ledger, deserialise, apply through the views
+ * handlers into a fresh schema, fill the role views, swap) against a raw JDBC batch insert of the SAME view rows
+ * (every row of every table ViewRebuild builds, same columns, into scratch tables of the same definitions, batches of
+ * {@value #BATCH} rows with addBatch/executeBatch and a commit per batch, as the rebuild commits per
+ * {@value #BATCH} events), in the same run on the same database. The baseline's rows are read into memory before
+ * its clock starts; only the inserts are timed. A harness, not a test.
+ */
+public final class RebuildBenchmark {
+
+    static final int BATCH = 1_000;
+    static final String RAW_SCHEMA = "bench_raw_views";
+
+    private final DataSource dataSource;
+    private final ViewRebuild rebuild;
+    private final Map<String, Table> tables = new LinkedHashMap<>();
+
+    public RebuildBenchmark(DataSource dataSource, ViewRebuild rebuild) {
+        this.dataSource = dataSource;
+        this.rebuild = rebuild;
+    }
+
+    /** One table's columns (name and SQL type) and, once loaded, its rows as text. */
+    private record Table(String name, List<String> columns, List<String> types, List<String[]> rows) {
+    }
+
+    public record Result(String workload, long events, long rows, Duration took) {
+        private double seconds() {
+            return Math.max(1e-9, took.toNanos() / 1e9);
+        }
+
+        public double eventsPerSecond() {
+            return events / seconds();
+        }
+
+        public double rowsPerSecond() {
+            return rows / seconds();
+        }
+    }
+
+    /** Events in the ledger and rows in the live views: what the rebuild replays and what it produces. */
+    public long ledgerEvents() throws SQLException {
+        return count("domain_event_entry");
+    }
+
+    public long viewRows() throws SQLException {
+        long rows = 0;
+        for (String table : ViewTables.TABLES) {
+            rows += count("public." + table);
+        }
+        return rows;
+    }
+
+    /** The subject: a full rebuild and swap. Rows are counted after it, untimed. */
+    public Result rebuild() throws SQLException {
+        ViewRebuild.Result result = rebuild.rebuild(ViewRebuild.Progress.NONE);
+        return new Result("rebuild", result.applied(), viewRows(), result.took());
+    }
+
+    /** Reads every row of every live view table into memory (as text, with each column's SQL type). */
+    public long loadRows() throws SQLException {
+        tables.clear();
+        long total = 0;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            for (String name : ViewTables.TABLES) {
+                List<String> columns = new ArrayList<>();
+                List<String> types = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("""
+                        SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+                        WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum""")) {
+                    ps.setString(1, "public." + name);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            columns.add(rs.getString(1));
+                            types.add(rs.getString(2));
+                        }
+                    }
+                }
+                List<String[]> rows = new ArrayList<>();
+                String select = "SELECT " + String.join(", ", columns.stream().map(col -> col + "::text").toList())
+                        + " FROM public." + name;
+                try (Statement s = c.createStatement()) {
+                    s.setFetchSize(5_000);
+                    try (ResultSet rs = s.executeQuery(select)) {
+                        while (rs.next()) {
+                            String[] row = new String[columns.size()];
+                            for (int i = 0; i < row.length; i++) {
+                                row[i] = rs.getString(i + 1);
+                            }
+                            rows.add(row);
+                        }
+                    }
+                }
+                tables.put(name, new Table(name, columns, types, rows));
+                total += rows.size();
+            }
+            c.commit();
+        }
+        return total;
+    }
+
+    /**
+     * The baseline: a fresh scratch schema with tables defined as the rebuild defines its next schema (untimed), then
+     * the loaded rows inserted into it in batches, a commit per batch (timed).
+     */
+    public Result rawInserts() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            createRawSchema(c);
+            c.setAutoCommit(false);
+            long rows = 0;
+            long started = System.nanoTime();
+            for (Table table : tables.values()) {
+                StringBuilder sql = new StringBuilder("INSERT INTO " + RAW_SCHEMA + "." + table.name() + " ("
+                        + String.join(", ", table.columns()) + ") VALUES (");
+                for (int i = 0; i < table.types().size(); i++) {
+                    sql.append(i == 0 ? "" : ", ").append("?::").append(table.types().get(i));
+                }
+                sql.append(')');
+                try (PreparedStatement insert = c.prepareStatement(sql.toString())) {
+                    int inBatch = 0;
+                    for (String[] row : table.rows()) {
+                        for (int i = 0; i < row.length; i++) {
+                            insert.setString(i + 1, row[i]);
+                        }
+                        insert.addBatch();
+                        rows++;
+                        if (++inBatch == BATCH) {
+                            insert.executeBatch();
+                            c.commit();
+                            inBatch = 0;
+                        }
+                    }
+                    if (inBatch > 0) {
+                        insert.executeBatch();
+                        c.commit();
+                    }
+                }
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            c.setAutoCommit(true);
+            return new Result("raw batch INSERT", 0, rows, took);
+        }
+    }
+
+    /** Drops the scratch schema (the baseline's tables) so the database is left as the ledger made it. */
+    public void dropRawSchema() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + RAW_SCHEMA + " CASCADE");
+        }
+    }
+
+    /** As ViewRebuild creates views_next: LIKE ... INCLUDING ALL, and the role view partitioned by role. */
+    private static void createRawSchema(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + RAW_SCHEMA + " CASCADE");
+            s.execute("CREATE SCHEMA " + RAW_SCHEMA);
+            for (String table : ViewTables.TABLES) {
+                if (!table.equals(ViewTables.ROLE_VIEW)) {
+                    s.execute("CREATE TABLE " + RAW_SCHEMA + "." + table + " (LIKE public." + table + " INCLUDING ALL)");
+                }
+            }
+            String role = RAW_SCHEMA + "." + ViewTables.ROLE_VIEW;
+            s.execute("CREATE TABLE " + role + " (LIKE public." + ViewTables.ROLE_VIEW
+                    + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY LIST (role)");
+            s.execute("ALTER TABLE " + role + " ADD PRIMARY KEY (role, entry_id)");
+            s.execute("CREATE INDEX ON " + role + " (role, nhs_number)");
+            s.execute("CREATE INDEX ON " + role + " (entry_id)");
+            for (Role r : ViewTables.ROLES_WITH_VIEW) {
+                s.execute("CREATE TABLE " + RAW_SCHEMA + "." + ViewTables.partition(r) + " PARTITION OF " + role
+                        + " FOR VALUES IN ('" + r.name() + "')");
+            }
+        }
+    }
+
+    private long count(String table) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The server settings that decide what a commit costs, to print beside the figures. */
+    public String durabilitySettings() throws SQLException {
+        StringBuilder settings = new StringBuilder();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String name : List.of("server_version", "fsync", "synchronous_commit", "wal_sync_method",
+                    "full_page_writes")) {
+                try (ResultSet rs = s.executeQuery("show " + name)) {
+                    rs.next();
+                    settings.append(settings.isEmpty() ? "" : ", ").append(name).append('=').append(rs.getString(1));
+                }
+            }
+        }
+        return settings.toString();
+    }
+}
