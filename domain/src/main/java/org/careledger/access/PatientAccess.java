@@ -54,6 +54,7 @@ public class PatientAccess {
     private NhsNumber patient;
     private Map<UUID, Boolean> grantsRevoked = new HashMap<>();
     private Set<UUID> emergencies = new HashSet<>();
+    private Set<String> reported = new HashSet<>();
 
     protected PatientAccess() {
         // for Axon
@@ -126,6 +127,20 @@ public class PatientAccess {
                 command.by(), command.at()));
     }
 
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public void handle(ReportUnrecognisedAccess command, Registers registers) {
+        requirePatient(command.patient(), registers);
+        require(command.by().role() == Role.PATIENT, NOT_PERMITTED, "only the patient reports an access they do not recognise");
+        String event = Refusal.requireValue(command.accessEvent(), "access event");
+        require(!event.isBlank() && event.length() <= 255, INVALID_INPUT, "an access event id is 1 to 255 characters");
+        String comment = command.comment() == null || command.comment().isBlank() ? null : command.comment().strip();
+        require(comment == null || comment.length() <= ReportUnrecognisedAccess.MAX_COMMENT, INVALID_INPUT,
+                "a comment is at most " + ReportUnrecognisedAccess.MAX_COMMENT + " characters");
+        require(!reported.contains(event), ALREADY_EXISTS, "access " + event + " is already reported");
+        apply(new UnrecognisedAccessReported(command.patient(), event, comment, command.by(), command.at()));
+    }
+
     /** The access stream of a patient. */
     public static String streamOf(NhsNumber patient) {
         return "access:" + patient.value();
@@ -155,6 +170,13 @@ public class PatientAccess {
         patient = event.patient();
         stream = streamOf(patient);
         emergencies.add(event.emergency().value());
+    }
+
+    @EventSourcingHandler
+    void on(UnrecognisedAccessReported event) {
+        patient = event.patient();
+        stream = streamOf(patient);
+        reported.add(event.accessEvent());
     }
 
     private static void requirePatient(NhsNumber patient, Registers registers) {

@@ -5,7 +5,8 @@ import org.careledger.shared.NhsNumber;
 
 /** An event of who may open one patient's record beyond their registered practice. */
 public sealed interface PatientAccessEvent extends LedgerEvent
-        permits AccessGranted, SealedEntryAccessGranted, AccessGrantRevoked, EmergencyAccessDeclared {
+        permits AccessGranted, SealedEntryAccessGranted, AccessGrantRevoked, EmergencyAccessDeclared,
+        UnrecognisedAccessReported {
 
     NhsNumber patient();
 }

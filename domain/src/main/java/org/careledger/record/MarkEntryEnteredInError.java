@@ -9,11 +9,17 @@ import org.careledger.shared.Refusal;
 
 import java.time.Instant;
 
-/** Mark an entry entered in error, with the reason. */
-public record MarkEntryEnteredInError(@TargetAggregateIdentifier NhsNumber patient, EntryId entry, String reason, Actor by, Instant at) implements Command {
+/** Mark an entry entered in error, with the reason; {@code expectedVersion} as in {@link AmendEntry}. */
+public record MarkEntryEnteredInError(@TargetAggregateIdentifier NhsNumber patient, EntryId entry, String reason,
+                                      Integer expectedVersion, Actor by, Instant at) implements Command {
 
     public MarkEntryEnteredInError {
         Command.requireStamp(by, at);
         Refusal.requireValue(patient, "patient");
+    }
+
+    /** Without a version check. */
+    public MarkEntryEnteredInError(NhsNumber patient, EntryId entry, String reason, Actor by, Instant at) {
+        this(patient, entry, reason, null, by, at);
     }
 }

@@ -30,6 +30,7 @@ import static org.careledger.shared.Refusal.Kind.INVALID_INPUT;
 import static org.careledger.shared.Refusal.Kind.NOT_AUTHORING_ORGANISATION;
 import static org.careledger.shared.Refusal.Kind.NOT_PERMITTED;
 import static org.careledger.shared.Refusal.Kind.SECTION_NOT_WRITABLE;
+import static org.careledger.shared.Refusal.Kind.STALE_VERSION;
 import static org.careledger.shared.Refusal.Kind.UNKNOWN_ENTRY;
 import static org.careledger.shared.Refusal.Kind.UNKNOWN_ORGANISATION;
 import static org.careledger.shared.Refusal.Kind.UNKNOWN_PATIENT;
@@ -117,7 +118,7 @@ public class PatientRecord {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(AmendEntry command, PolicyInForce inForce) {
         RolePolicy policy = inForce.current();
-        EntryState entry = changeableEntry(command.entry(), command.by(), policy);
+        EntryState entry = changeableEntry(command.entry(), command.expectedVersion(), command.by(), policy);
         Refusal.requireValue(command.content(), "content");
         String reason = Refusal.requireReason(command.reason(), "an amendment");
         requireCodedAsSectionNeeds(entry.section(), command.content());
@@ -129,7 +130,7 @@ public class PatientRecord {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(MarkEntryEnteredInError command, PolicyInForce inForce) {
         RolePolicy policy = inForce.current();
-        changeableEntry(command.entry(), command.by(), policy);
+        changeableEntry(command.entry(), command.expectedVersion(), command.by(), policy);
         String reason = Refusal.requireReason(command.reason(), "marking an entry entered in error");
         apply(new EntryMarkedEnteredInError(patient, command.entry(), reason, command.by(), command.at()));
     }
@@ -138,7 +139,7 @@ public class PatientRecord {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(ChangeEntrySensitivity command, PolicyInForce inForce) {
         RolePolicy policy = inForce.current();
-        EntryState entry = changeableEntry(command.entry(), command.by(), policy);
+        EntryState entry = changeableEntry(command.entry(), command.expectedVersion(), command.by(), policy);
         Refusal.requireValue(command.sensitivity(), "sensitivity");
         String reason = Refusal.requireReason(command.reason(), "a sensitivity change");
         if (entry.sensitivity() == command.sensitivity()) {
@@ -198,12 +199,14 @@ public class PatientRecord {
         require(policy.mayWrite(by.role(), section), SECTION_NOT_WRITABLE, by.role() + " may not write " + section);
     }
 
-    private EntryState changeableEntry(EntryId entryId, Actor by, RolePolicy policy) {
+    private EntryState changeableEntry(EntryId entryId, Integer expectedVersion, Actor by, RolePolicy policy) {
         requireRegistered();
         UUID id = Refusal.requireValue(entryId, "entry id").value();
         EntryState entry = entries.get(id);
         require(entry != null, UNKNOWN_ENTRY, "entry " + id + " is not in this record");
         require(!entry.enteredInError(), ENTRY_ENTERED_IN_ERROR, "entry " + id + " is marked entered in error");
+        require(expectedVersion == null || expectedVersion == entry.version(), STALE_VERSION,
+                "entry " + id + " is at version " + entry.version() + ", not " + expectedVersion);
         requireWritable(policy, by, entry.section());
         require(entry.authoringOrganisation().equals(by.organisation()), NOT_AUTHORING_ORGANISATION,
                 "entry " + id + " can only be changed at the organisation that authored it");

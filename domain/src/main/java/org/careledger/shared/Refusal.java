@@ -28,7 +28,9 @@ public final class Refusal extends RuntimeException {
         GRANT_ALREADY_REVOKED,
         EMERGENCY_NOT_PERMITTED,
         REASON_REQUIRED,
-        CONFLICTING_STATE
+        CONFLICTING_STATE,
+        /** The writer's expected entry version (HTTP If-Match) is no longer the latest. */
+        STALE_VERSION
     }
 
     private final Kind kind;

@@ -411,4 +411,36 @@ class PatientAccessTest {
                             AT.plus(Duration.ofHours(4)), GP_AT_PRACTICE, AT));
         }
     }
+
+    @Nested
+    class ReportAnAccessThePatientDoesNotRecognise {
+
+        @Test
+        void the_patient_reports_an_access_with_a_comment() {
+            fixture.givenNoPriorActivity()
+                    .when(new ReportUnrecognisedAccess(PATIENT, "access-event-1", "  I was abroad  ", THE_PATIENT, AT))
+                    .expectEvents(new UnrecognisedAccessReported(PATIENT, "access-event-1", "I was abroad", THE_PATIENT, AT));
+        }
+
+        @Test
+        void the_same_access_is_reported_once() {
+            expectRefused(fixture.given(new UnrecognisedAccessReported(PATIENT, "access-event-1", null, THE_PATIENT, EARLIER))
+                    .when(new ReportUnrecognisedAccess(PATIENT, "access-event-1", null, THE_PATIENT, AT)),
+                    Kind.ALREADY_EXISTS);
+        }
+
+        @Test
+        void only_the_patient_reports() {
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(new ReportUnrecognisedAccess(PATIENT, "access-event-1", null, GP_AT_PRACTICE, AT)),
+                    Kind.NOT_PERMITTED);
+        }
+
+        @Test
+        void a_report_for_an_unregistered_patient_is_refused() {
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(new ReportUnrecognisedAccess(UNREGISTERED, "access-event-1", null, THE_PATIENT, AT)),
+                    Kind.UNKNOWN_PATIENT);
+        }
+    }
 }

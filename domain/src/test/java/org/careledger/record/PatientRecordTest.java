@@ -384,6 +384,34 @@ class PatientRecordTest {
         }
 
         @Test
+        void an_amendment_expecting_the_latest_version_is_recorded() {
+            fixture.given(REGISTERED_AT_PRACTICE, ASTHMA_RECORDED_AT_PRACTICE)
+                    .when(new AmendEntry(PATIENT, ASTHMA_ENTRY, ASTHMA_CORRECTED, "onset", 1, GP_AT_PRACTICE, AT))
+                    .expectEvents(new EntryAmended(PATIENT, ASTHMA_ENTRY, 2, ASTHMA_CORRECTED, "onset", GP_AT_PRACTICE, AT));
+        }
+
+        @Test
+        void an_amendment_expecting_an_older_version_is_refused_as_stale() {
+            expectRefused(fixture.given(REGISTERED_AT_PRACTICE, ASTHMA_RECORDED_AT_PRACTICE,
+                            new EntryAmended(PATIENT, ASTHMA_ENTRY, 2, ASTHMA_CORRECTED, "onset", GP_AT_PRACTICE, RECORDED_AT))
+                    .when(new AmendEntry(PATIENT, ASTHMA_ENTRY, ASTHMA, "back", 1, GP_AT_PRACTICE, AT)),
+                    Kind.STALE_VERSION);
+        }
+
+        @Test
+        void marking_in_error_or_changing_sensitivity_expecting_an_older_version_is_refused_as_stale() {
+            expectRefused(fixture.given(REGISTERED_AT_PRACTICE, ASTHMA_RECORDED_AT_PRACTICE,
+                            new EntryAmended(PATIENT, ASTHMA_ENTRY, 2, ASTHMA_CORRECTED, "onset", GP_AT_PRACTICE, RECORDED_AT))
+                    .when(new MarkEntryEnteredInError(PATIENT, ASTHMA_ENTRY, "wrong patient", 1, GP_AT_PRACTICE, AT)),
+                    Kind.STALE_VERSION);
+            expectRefused(fixture.given(REGISTERED_AT_PRACTICE, ASTHMA_RECORDED_AT_PRACTICE,
+                            new EntryAmended(PATIENT, ASTHMA_ENTRY, 2, ASTHMA_CORRECTED, "onset", GP_AT_PRACTICE, RECORDED_AT))
+                    .when(new ChangeEntrySensitivity(PATIENT, ASTHMA_ENTRY, Sensitivity.PRIVATE, "private", 1,
+                            GP_AT_PRACTICE, AT)),
+                    Kind.STALE_VERSION);
+        }
+
+        @Test
         void amending_an_unknown_entry_is_refused() {
             expectRefused(fixture.given(REGISTERED_AT_PRACTICE, ASTHMA_RECORDED_AT_PRACTICE)
                     .when(new AmendEntry(PATIENT, OTHER_ENTRY, ASTHMA_CORRECTED, "why", GP_AT_PRACTICE, AT)),

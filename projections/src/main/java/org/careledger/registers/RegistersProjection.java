@@ -50,8 +50,8 @@ public class RegistersProjection {
 
     @EventHandler
     void on(StaffMemberRegistered event) {
-        jdbc.update("INSERT INTO staff_member (user_id) VALUES (?) ON CONFLICT (user_id) DO NOTHING",
-                event.user().value());
+        jdbc.update("INSERT INTO staff_member (user_id, display_name) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING",
+                event.user().value(), event.displayName());
         log.debug("register: staff member {}", event.user());
     }
 

@@ -4,6 +4,7 @@ import org.careledger.access.AccessDecision;
 import org.careledger.access.AccessGrantRevoked;
 import org.careledger.access.AccessGranted;
 import org.careledger.access.EmergencyAccessDeclared;
+import org.careledger.access.UnrecognisedAccessReported;
 import org.careledger.access.GrantReason;
 import org.careledger.access.GrantScope;
 import org.careledger.access.Grantee;
@@ -116,6 +117,8 @@ final class EventSamples {
                 new AccessGrantRevoked(PATIENT, GRANT, "Episode of care ended", GP, AT),
                 new EmergencyAccessDeclared(PATIENT, EMERGENCY, "Unconscious in A&E, no history available",
                         AT.plusSeconds(4 * 3600), GP, AT),
+                new UnrecognisedAccessReported(PATIENT, "5f0c8a52-1d3e-4c7b-9a1e-2b3c4d5e6f70",
+                        "I have never been to that clinic", Actor.patient(PATIENT_USER), AT),
                 new PolicyVersionActivated("2", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                         "policy.version=2\n", ADMIN, AT),
                 new RecordAccessed(PATIENT, AccessDecision.Basis.GRANT, GRANT, null, Purpose.DIRECT_CARE, Channel.WEB,

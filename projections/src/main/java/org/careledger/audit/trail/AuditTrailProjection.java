@@ -5,6 +5,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.careledger.access.EmergencyAccessDeclared;
+import org.careledger.access.UnrecognisedAccessReported;
 import org.careledger.audit.AuditTrailQueried;
 import org.careledger.audit.DisclosedEntry;
 import org.careledger.audit.PatientSearched;
@@ -189,6 +190,24 @@ public class AuditTrailProjection {
             }
         }
         log.debug("audit: emergency {} at index {}", e.emergency(), index);
+    }
+
+    /**
+     * A patient does not recognise an access in their history: an IG alert against the reader of that access (or,
+     * if the trail does not know the event, against the patient's own user id, so IG still sees it).
+     */
+    @EventHandler
+    void on(UnrecognisedAccessReported e, EventMessage<?> message, TrackingToken token) {
+        long index = index(token);
+        String id = message.getIdentifier();
+        for (String s : generations.writable()) {
+            List<UUID> reader = jdbc.queryForList("SELECT user_id FROM %s.audit_event WHERE event_id = ? AND patient = ?"
+                    .formatted(s), UUID.class, e.accessEvent(), nhs(e.patient()));
+            alert(s, "UNRECOGNISED_ACCESS:" + id, "UNRECOGNISED_ACCESS", e.at(),
+                    reader.isEmpty() ? e.by().user().value() : reader.get(0), nhs(e.patient()), id, index,
+                    "patient reported access " + e.accessEvent());
+        }
+        log.debug("audit: unrecognised access reported {} at index {}", id, index);
     }
 
     // ---- facts the trail and its alerts need (ids, sections, surnames; never clinical content) -------------

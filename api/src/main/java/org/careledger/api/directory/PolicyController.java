@@ -1,0 +1,41 @@
+package org.careledger.api.directory;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.careledger.api.Commands;
+import org.careledger.api.security.SignedInUser;
+import org.careledger.policy.ActivatePolicyVersion;
+import org.careledger.views.ViewRebuild;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Activate a version of the role policy file (IG officers or administrators): the whole file as the body
+ * (text/plain), kept in the ledger with its SHA-256; then the role views are rebuilt from the events under it.
+ */
+@RestController
+@Tag(name = "policy", description = "The role policy in force")
+class PolicyController {
+
+    private final Commands commands;
+    private final ViewRebuild rebuild;
+
+    PolicyController(Commands commands, ViewRebuild rebuild) {
+        this.commands = commands;
+        this.rebuild = rebuild;
+    }
+
+    record Activated(long eventsReplayed, long millis) {
+    }
+
+    @PostMapping(value = "/api/policy/versions", consumes = MediaType.TEXT_PLAIN_VALUE)
+    @Operation(summary = "Activate a policy file version, then rebuild the role views under it")
+    Activated activate(@AuthenticationPrincipal SignedInUser user, @RequestBody String source) {
+        commands.send(new ActivatePolicyVersion(source, user.actor(), commands.now()));
+        ViewRebuild.Result result = rebuild.rebuild(ViewRebuild.Progress.NONE);
+        return new Activated(result.events(), result.took().toMillis());
+    }
+}

@@ -1,0 +1,126 @@
+package org.careledger.api.http;
+
+import org.careledger.shared.NhsNumber;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every endpoint × every role (and a patient on their own, another's and an unknown record) → allowed or refused
+ * as DESIGN.md says. Record reads: the basis decides, and every refused read is answered exactly like an unknown
+ * patient (same status and body) and audited as a RecordAccessRefused event. Everything else: the role table of
+ * SecurityConfiguration (403 forbidden), checked before any command is sent (nothing written).
+ */
+class AuthorisationMatrixTest extends ApiTest {
+
+    /** The signed-in users of the matrix; the patients are filled in from the world. */
+    Map<String, String> users(World w) {
+        Map<String, String> users = new LinkedHashMap<>();
+        users.put("GP at the registered practice", GP_USER);
+        users.put("practice admin at the registered practice", "practice-admin@" + GP.organisation().value());
+        users.put("district nurse (granted, consented)", "district-nurse");
+        users.put("social worker (no grant)", "social-worker");
+        users.put("pharmacist (no grant)", "pharmacist");
+        users.put("mental health practitioner (no grant)", "mental-health-practitioner");
+        users.put("specialist (no grant)", "specialist");
+        users.put("IG officer", "ig-officer");
+        users.put("administrator", "administrator");
+        users.put("the patient", w.patient().value());
+        users.put("another patient", w.other().value());
+        return users;
+    }
+
+    @Test
+    void opening_the_record_is_allowed_on_a_basis_only_and_every_refusal_is_audited_and_looks_like_an_unknown_patient() {
+        World w = world();
+        NhsNumber unknown = freshNhsNumber();
+        Map<String, Integer> expected = Map.of(
+                "GP at the registered practice", 200,
+                "practice admin at the registered practice", 200,
+                "district nurse (granted, consented)", 200,
+                "the patient", 200);
+        List<String> wrong = new ArrayList<>();
+        for (Map.Entry<String, String> user : users(w).entrySet()) {
+            int status = expected.getOrDefault(user.getKey(), 404);
+            long refusalsBefore = refusalsOf(w.patient());
+            Answer answer = get(user.getValue(), "/api/patients/" + w.patient() + "/record?purpose=DIRECT_CARE");
+            if (answer.status() != status) {
+                wrong.add(user.getKey() + ": " + answer.status() + " " + answer.raw());
+                continue;
+            }
+            if (status == 404) {
+                assertProblem(answer, 404, "record-not-available");
+                assertThat(refusalsOf(w.patient())).as(user.getKey() + " refusal audited").isEqualTo(refusalsBefore + 1);
+                Answer unknownAnswer = get(user.getValue(), "/api/patients/" + unknown + "/record?purpose=DIRECT_CARE");
+                assertThat(unknownAnswer.status()).isEqualTo(404);
+                assertThat(unknownAnswer.body().get("type")).isEqualTo(answer.body().get("type"));
+                assertThat(unknownAnswer.body().get("title")).isEqualTo(answer.body().get("title"));
+                assertThat(unknownAnswer.body().get("detail")).isEqualTo(answer.body().get("detail"));
+                // the entry history of a refused record: refused and audited alike
+                Answer history = get(user.getValue(), "/api/patients/" + w.patient() + "/entries/" + w.problem()
+                        + "/history?purpose=DIRECT_CARE");
+                assertProblem(history, 404, "record-not-available");
+                assertThat(refusalsOf(w.patient())).isEqualTo(refusalsBefore + 2);
+            }
+        }
+        assertThat(wrong).isEmpty();
+        // the patient reaches only their own NHS number, wherever they ask
+        assertProblem(get(w.patient().value(), "/api/patients/" + w.other() + "/record?purpose=PATIENT_ACCESS"), 404,
+                "record-not-available");
+    }
+
+    /** One endpoint and which users of the matrix may reach it (the rest get 403 forbidden before anything runs). */
+    record Endpoint(String method, String path, Object body, List<String> allowed) {
+    }
+
+    @Test
+    void every_other_endpoint_admits_only_its_roles() {
+        World w = world();
+        String p = "/api/patients/" + w.patient();
+        List<String> clinicians = List.of("GP at the registered practice", "practice admin at the registered practice",
+                "district nurse (granted, consented)", "social worker (no grant)", "pharmacist (no grant)",
+                "mental health practitioner (no grant)", "specialist (no grant)");
+        List<String> patients = List.of("the patient", "another patient");
+        List<Endpoint> endpoints = List.of(
+                new Endpoint("POST", "/api/patients/search", Map.of("nhsNumber", w.patient().value()), clinicians),
+                new Endpoint("POST", p + "/entries", Map.of(), clinicians),
+                new Endpoint("POST", p + "/consent/decisions", Map.of(), clinicians),
+                new Endpoint("POST", p + "/grants", Map.of(), clinicians),
+                new Endpoint("POST", p + "/emergency-access", Map.of(), clinicians),
+                new Endpoint("GET", "/api/me/record", null, patients),
+                new Endpoint("GET", "/api/me/consent", null, patients),
+                new Endpoint("POST", "/api/me/consent/decisions", Map.of(), patients),
+                new Endpoint("GET", "/api/audit/refusals", null, List.of("IG officer")),
+                new Endpoint("GET", "/api/audit/alerts", null, List.of("IG officer")),
+                new Endpoint("GET", "/api/audit/patients/" + w.patient() + "/accesses", null, List.of("IG officer")),
+                new Endpoint("GET", "/api/directory/organisations", null, List.of("administrator")),
+                new Endpoint("POST", "/api/directory/staff", Map.of(), List.of("administrator")),
+                new Endpoint("POST", "/api/policy/versions", "x", List.of("administrator", "IG officer")));
+        List<String> wrong = new ArrayList<>();
+        long writesBefore = writes();
+        for (Endpoint endpoint : endpoints) {
+            for (Map.Entry<String, String> user : users(w).entrySet()) {
+                Answer answer = switch (endpoint.method()) {
+                    case "GET" -> get(user.getValue(), endpoint.path());
+                    default -> endpoint.body() instanceof String
+                            ? send(request(user.getValue(), endpoint.path()).header("Content-Type", "text/plain")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("")))
+                            : post(user.getValue(), endpoint.path(), endpoint.body());
+                };
+                boolean allowed = endpoint.allowed().contains(user.getKey());
+                boolean forbidden = answer.status() == 403 && "urn:careledger:problem:forbidden".equals(answer.type());
+                if (allowed == forbidden) {
+                    wrong.add(endpoint.method() + " " + endpoint.path() + " as " + user.getKey() + ": "
+                            + answer.status() + " " + answer.raw());
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(writes()).as("the matrix sends only empty or refused bodies: nothing written").isEqualTo(writesBefore);
+    }
+}
