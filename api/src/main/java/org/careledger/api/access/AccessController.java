@@ -11,12 +11,14 @@ import org.careledger.access.DeclareEmergencyAccess;
 import org.careledger.access.GrantAccess;
 import org.careledger.access.GrantReason;
 import org.careledger.access.GrantScope;
+import org.careledger.access.GrantSealedEntryAccess;
 import org.careledger.access.Grantee;
 import org.careledger.access.RevokeAccessGrant;
 import org.careledger.api.Commands;
 import org.careledger.api.security.SignedInUser;
 import org.careledger.policy.PolicyInForce;
 import org.careledger.shared.EmergencyAccessId;
+import org.careledger.shared.EntryId;
 import org.careledger.shared.GrantId;
 import org.careledger.shared.NhsNumber;
 import org.careledger.shared.Section;
@@ -30,6 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -57,6 +60,11 @@ class AccessController {
     record Granted(String grant) {
     }
 
+    record NewSealedEntryGrant(@NotNull @Valid GranteeBody grantee, @NotEmpty @Size(max = 100) List<@NotNull UUID> entries,
+                               @NotBlank @Size(max = 2000) String reason, Instant validFrom,
+                               @NotNull Instant validUntil) {
+    }
+
     record Reason(@NotBlank @Size(max = 2000) String reason) {
     }
 
@@ -73,6 +81,22 @@ class AccessController {
         commands.send(new GrantAccess(patient, grant, new Grantee(body.grantee().kind(), body.grantee().id()),
                 body.reason(), new GrantScope(body.sections()), body.validFrom() == null ? now : body.validFrom(),
                 body.validUntil(), user.actor(), now));
+        return ResponseEntity.created(URI.create("/api/patients/" + patient.value() + "/grants/" + grant))
+                .body(new Granted(grant.toString()));
+    }
+
+    @PostMapping("/sealed-entry-grants")
+    @Operation(summary = "Let a named user or team see named SEALED entries of this record, with a reason "
+            + "(validFrom defaults to now); revoke it like any grant")
+    ResponseEntity<Granted> unseal(@AuthenticationPrincipal SignedInUser user, @PathVariable String nhsNumber,
+                                   @Valid @RequestBody NewSealedEntryGrant body) {
+        NhsNumber patient = NhsNumber.of(nhsNumber);
+        GrantId grant = new GrantId(UUID.randomUUID());
+        Instant now = commands.now();
+        commands.send(new GrantSealedEntryAccess(patient, grant,
+                new Grantee(body.grantee().kind(), body.grantee().id()),
+                body.entries().stream().map(EntryId::new).toList(), body.reason(),
+                body.validFrom() == null ? now : body.validFrom(), body.validUntil(), user.actor(), now));
         return ResponseEntity.created(URI.create("/api/patients/" + patient.value() + "/grants/" + grant))
                 .body(new Granted(grant.toString()));
     }

@@ -112,6 +112,41 @@ class ClinicianJourneyTest extends ApiTest {
         assertProblem(post(GP_USER, revoke, Map.of("reason", "case closed")), 409, "grant-already-revoked");
     }
 
+    @Test
+    void a_sealed_entry_is_seen_by_its_author_and_by_a_colleague_only_once_a_sealed_entry_grant_names_them() {
+        NhsNumber patient = register("Sealington", "1966-06-06");
+        var colleague = staff("practice-nurse@" + GP.organisation().value()); // same practice, not the author
+        String colleagueUser = colleague.username();
+        Answer recorded = post(GP_USER, "/api/patients/" + patient + "/entries", Map.of("section", "PROBLEMS",
+                "sensitivity", "SEALED", "content", Map.of("code", Map.of("system", "SNOMED_CT", "code", "73211009"),
+                        "displayTerm", "Diabetes mellitus", "effectiveDate", "2024-03-01")));
+        assertThat(recorded.status()).as(recorded.raw()).isEqualTo(201);
+        String sealed = recorded.body().get("entry").asText();
+        String record = "/api/patients/" + patient + "/record?purpose=DIRECT_CARE";
+        assertThat(entryIds(get(GP_USER, record).body())).contains(sealed);
+        assertThat(entryIds(get(colleagueUser, record).body())).doesNotContain(sealed);
+
+        Answer unsealed = post(GP_USER, "/api/patients/" + patient + "/sealed-entry-grants", Map.of(
+                "grantee", Map.of("kind", "USER", "id", colleague.user().toString()), "entries", List.of(sealed),
+                "reason", "Covering the diabetes clinic",
+                "validUntil", java.time.Instant.now().plusSeconds(86_400).toString()));
+        assertThat(unsealed.status()).as(unsealed.raw()).isEqualTo(201);
+        assertThat(entryIds(get(colleagueUser, record).body())).contains(sealed);
+
+        String revoke = "/api/patients/" + patient + "/grants/" + unsealed.body().get("grant").asText() + "/revocation";
+        assertThat(post(GP_USER, revoke, Map.of("reason", "cover ended")).status()).isEqualTo(204);
+        assertThat(entryIds(get(colleagueUser, record).body())).doesNotContain(sealed);
+        assertProblem(post(GP_USER, "/api/patients/" + patient + "/sealed-entry-grants", Map.of(
+                "grantee", Map.of("kind", "USER", "id", colleague.user().toString()), "entries", List.of(),
+                "reason", "x", "validUntil", java.time.Instant.now().plusSeconds(60).toString())), 400, "missing-field");
+    }
+
+    static List<String> entryIds(JsonNode record) {
+        List<String> ids = new ArrayList<>();
+        record.get("entries").forEach(e -> ids.add(e.get("entry").asText()));
+        return ids;
+    }
+
     static List<String> sections(JsonNode record) {
         List<String> sections = new ArrayList<>();
         record.get("entries").forEach(e -> sections.add(e.get("section").asText()));
