@@ -103,12 +103,24 @@ public class RecordReads {
 
     /** Opens the patient's current record in the reader's role view. */
     public RecordRead open(Reader reader, NhsNumber patient, Purpose purpose, Channel channel) {
+        return open(reader, patient, purpose, channel, RecordView.CURRENT);
+    }
+
+    /**
+     * Opens the patient's current record in the reader's role view, audited as the given view: {@link
+     * RecordView#CURRENT} for reading it on screen, {@link RecordView#EXPORT} when it leaves as a download (the
+     * FHIR export). The same decision and the same audit either way; only the event's view differs.
+     */
+    public RecordRead open(Reader reader, NhsNumber patient, Purpose purpose, Channel channel, RecordView view) {
         check(reader, patient, purpose, channel);
+        Refusal.requireValue(view, "view");
+        Refusal.require(view != RecordView.HISTORY, Refusal.Kind.INVALID_INPUT,
+                "an entry's history is read with history(...)");
         return transactions.execute(status -> {
             Snapshot s = load(reader, patient, null);
             AccessDecision decision = AccessPolicy.decide(s.policy, s.reader, s.state, s.facts(), s.now);
             if (!decision.allowed()) {
-                return refuse(s, decision, purpose, channel, RecordView.CURRENT);
+                return refuse(s, decision, purpose, channel, view);
             }
             List<ReadEntry> disclosed = new ArrayList<>();
             List<DisclosedEntry> audit = new ArrayList<>();
@@ -121,7 +133,7 @@ public class RecordReads {
             }
             int withheld = Math.toIntExact(decision.withheldCount());
             String eventId = publish(new RecordAccessed(patient, decision.basis(), decision.grant(),
-                    decision.emergency(), purpose, channel, RecordView.CURRENT, decision.policyVersion(),
+                    decision.emergency(), purpose, channel, view, decision.policyVersion(),
                     receipt(decision), audit, withheld, actor(reader), s.now));
             log.debug("read {} of a record: basis {}, {} disclosed, {} withheld", eventId, decision.basis(),
                     audit.size(), withheld);

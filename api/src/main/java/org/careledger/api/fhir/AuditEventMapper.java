@@ -1,6 +1,7 @@
 package org.careledger.api.fhir;
 
 import org.careledger.audit.trail.AuditRecord;
+import org.careledger.audit.trail.PatientAccessHistory;
 import org.careledger.shared.NhsNumber;
 import org.careledger.shared.OdsCode;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -11,7 +12,10 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.Locale;
 
 import static org.careledger.api.fhir.FhirIds.instant;
@@ -67,6 +71,58 @@ public final class AuditEventMapper {
         bundle.setTimestampElement(instant(generatedAt));
         for (AuditRecord row : rows) {
             AuditEvent event = auditEvent(row, names);
+            bundle.addEntry().setFullUrl(FhirIds.urn(event.getIdElement().getIdPart())).setResource(event);
+        }
+        return bundle;
+    }
+
+    /**
+     * A patient's own access history ({@link PatientAccessHistory}: the rows the REST "access history in plain
+     * words" shows, already audited as an AUDIT_QUERIED by the query) as a {@code collection} Bundle of AuditEvents
+     * of the same BALP shape, newest first. Those rows carry who (with display and organisation names), when, the
+     * basis, purpose and sections seen, not the entry versions, channel or receipts the IG trail has: the patient
+     * entity carries the sections (detail "sections", comma-separated) and the emergency reason instead, and no
+     * entry entities are listed.
+     */
+    public static Bundle patientBundle(NhsNumber patient, List<PatientAccessHistory.Access> rows,
+                                       Instant generatedAt) {
+        Map<UUID, String> people = new HashMap<>();
+        Map<String, String> organisations = new HashMap<>();
+        for (PatientAccessHistory.Access a : rows) {
+            if (a.user() != null && a.name() != null) {
+                people.put(a.user(), a.name());
+            }
+            if (a.organisation() != null && a.organisationName() != null) {
+                organisations.put(a.organisation(), a.organisationName());
+            }
+        }
+        FhirNames names = new FhirNames() {
+            @Override
+            public String person(UUID user) {
+                return people.get(user);
+            }
+
+            @Override
+            public String organisation(OdsCode organisation) {
+                return organisations.get(organisation.value());
+            }
+        };
+        Bundle bundle = new Bundle();
+        bundle.setType(Bundle.BundleType.COLLECTION);
+        bundle.setTimestampElement(instant(generatedAt));
+        for (PatientAccessHistory.Access a : rows) {
+            AuditRecord row = new AuditRecord(a.eventId(), a.globalIndex(), a.kind(), a.at(), a.user(), a.role(),
+                    a.organisation(), patient.value(), a.basis(), null, null, a.purpose(), null, null, null,
+                    List.of(), List.of(), null, null, a.emergencyUntil());
+            AuditEvent event = auditEvent(row, names);
+            AuditEvent.AuditEventEntityComponent subject = event.getEntityFirstRep();
+            if (!a.sections().isEmpty()) {
+                detail(subject, "sections", String.join(",", a.sections().stream().map(Enum::name).toList()));
+            }
+            detail(subject, "emergencyReason", a.emergencyReason());
+            if (a.reported()) {
+                detail(subject, "reportedByPatient", "true");
+            }
             bundle.addEntry().setFullUrl(FhirIds.urn(event.getIdElement().getIdPart())).setResource(event);
         }
         return bundle;

@@ -5,10 +5,12 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.careledger.access.Reader;
 import org.careledger.audit.Channel;
 import org.careledger.audit.Purpose;
+import org.careledger.audit.RecordView;
 import org.careledger.audit.trail.AuditPage;
 import org.careledger.audit.trail.AuditPeriod;
 import org.careledger.audit.trail.AuditRecord;
 import org.careledger.audit.trail.AuditTrail;
+import org.careledger.audit.trail.PatientAccessHistory;
 import org.careledger.consent.PatientConsent;
 import org.careledger.consent.PatientConsentEvent;
 import org.careledger.reading.RecordRead;
@@ -18,6 +20,7 @@ import org.careledger.shared.EntryId;
 import org.careledger.shared.NhsNumber;
 import org.careledger.shared.OdsCode;
 import org.careledger.shared.Section;
+import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -40,15 +43,18 @@ public class FhirExports {
 
     private final RecordReads reads;
     private final AuditTrail trail;
+    private final PatientAccessHistory patientHistory;
     private final EventStore eventStore;
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final FhirNames names;
 
-    public FhirExports(RecordReads reads, AuditTrail trail, EventStore eventStore, JdbcTemplate jdbc,
-                       ObjectProvider<Clock> clock, ObjectProvider<FhirNames> names) {
+    public FhirExports(RecordReads reads, AuditTrail trail, PatientAccessHistory patientHistory,
+                       EventStore eventStore, JdbcTemplate jdbc, ObjectProvider<Clock> clock,
+                       ObjectProvider<FhirNames> names) {
         this.reads = reads;
         this.trail = trail;
+        this.patientHistory = patientHistory;
         this.eventStore = eventStore;
         this.jdbc = jdbc;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
@@ -62,9 +68,12 @@ public class FhirExports {
         }
     }
 
-    /** The record as the reader may see it, as a collection Bundle; the read is audited on channel FHIR_EXPORT. */
+    /**
+     * The record as the reader may see it, as a collection Bundle; the read is audited on channel FHIR_EXPORT as
+     * view EXPORT (the same enforcement point and decision as opening it on screen).
+     */
     public Export record(Reader reader, NhsNumber patient, Purpose purpose) {
-        RecordRead read = reads.open(reader, patient, purpose, Channel.FHIR_EXPORT);
+        RecordRead read = reads.open(reader, patient, purpose, Channel.FHIR_EXPORT, RecordView.EXPORT);
         if (!read.allowed()) {
             return new Export(null, read);
         }
@@ -82,10 +91,36 @@ public class FhirExports {
                 names, clock.instant())), read);
     }
 
+    /** A page of AuditEvents and the cursor of the next page (null on the last). */
+    public record AuditExport(Bundle bundle, AuditPage.Cursor next) {
+        public String json() {
+            return FhirR4.encode(bundle);
+        }
+    }
+
     /** One page of a patient's access history as a collection Bundle of AuditEvents (IG only: AuditTrail checks). */
     public String accessHistory(Actor by, NhsNumber patient, AuditPeriod period, AuditPage.Request page) {
+        return accessHistoryPage(by, patient, period, page).json();
+    }
+
+    /**
+     * One page of a patient's access history for IG (AuditTrail checks the role and appends AuditTrailQueried
+     * before reading). Rows hold ids, codes and versions, never record content.
+     */
+    public AuditExport accessHistoryPage(Actor by, NhsNumber patient, AuditPeriod period, AuditPage.Request page) {
         AuditPage<AuditRecord> rows = trail.accessesToPatient(by, patient, period, page);
-        return FhirR4.encode(AuditEventMapper.bundle(rows.items(), names, clock.instant()));
+        return new AuditExport(AuditEventMapper.bundle(rows.items(), names, clock.instant()), rows.next());
+    }
+
+    /**
+     * One page of the signed-in patient's own access history, through the same query as the REST "access history
+     * in plain words" ({@link PatientAccessHistory}: only the patient asks, and asking is audited there exactly as
+     * for the REST endpoint), as a Bundle of AuditEvents, newest first.
+     */
+    public AuditExport myAccessHistory(Actor patientActor, NhsNumber patient, AuditPeriod period,
+                                       AuditPage.Request page) {
+        AuditPage<PatientAccessHistory.Access> rows = patientHistory.of(patientActor, patient, period, page);
+        return new AuditExport(AuditEventMapper.patientBundle(patient, rows.items(), clock.instant()), rows.next());
     }
 
     /**

@@ -27,7 +27,7 @@ import static org.careledger.shared.Role.SOCIAL_WORKER;
 import static org.careledger.shared.Role.SPECIALIST;
 
 /**
- * The API is an OAuth2 resource server: every {@code /api/**} request carries a signed JWT (Bearer), verified
+ * The API is an OAuth2 resource server: every {@code /api/**} and {@code /fhir/**} request carries a signed JWT (Bearer), verified
  * against the development identity provider's key ({@link DevIdentityProvider}) or, in production, the keys of the
  * provider named by {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}. {@link SignedInUser#from} maps the
  * claims. Stateless: no session, no cookies, so no CSRF.
@@ -56,7 +56,7 @@ public class SecurityConfiguration {
         };
         AccessDeniedHandler denied = (request, response, e) ->
                 problems.write(request, response, Problem.FORBIDDEN, "Your role may not do this.");
-        http.securityMatcher("/api/**")
+        http.securityMatcher("/api/**", "/fhir/**")
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(c -> c.disable())
                 .oauth2ResourceServer(rs -> rs
@@ -81,6 +81,10 @@ public class SecurityConfiguration {
                         .requestMatchers("/api/policy/**").hasAnyRole(ADMINISTRATOR.name(), IG_OFFICER.name())
                         .requestMatchers("/api/directory/**").hasRole(ADMINISTRATOR.name())
                         .requestMatchers("/api/whoami").authenticated()
+                        // FHIR: the same rules as the REST equivalents
+                        .requestMatchers(HttpMethod.GET, "/fhir/me/**").hasRole(PATIENT.name())
+                        .requestMatchers(HttpMethod.GET, "/fhir/Patient/*/$everything").authenticated()
+                        .requestMatchers(HttpMethod.GET, "/fhir/AuditEvent").hasRole(IG_OFFICER.name())
                         .anyRequest().denyAll());
         return http.build();
     }
