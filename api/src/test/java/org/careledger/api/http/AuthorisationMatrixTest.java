@@ -91,6 +91,7 @@ class AuthorisationMatrixTest extends ApiTest {
                 new Endpoint("POST", p + "/entries", Map.of(), clinicians),
                 new Endpoint("POST", p + "/consent/decisions", Map.of(), clinicians),
                 new Endpoint("POST", p + "/grants", Map.of(), clinicians),
+                new Endpoint("POST", p + "/sealed-entry-grants", Map.of(), clinicians),
                 new Endpoint("POST", p + "/emergency-access", Map.of(), clinicians),
                 new Endpoint("GET", "/api/me/record", null, patients),
                 new Endpoint("GET", "/api/me/consent", null, patients),
@@ -98,6 +99,10 @@ class AuthorisationMatrixTest extends ApiTest {
                 new Endpoint("GET", "/api/audit/refusals", null, List.of("IG officer")),
                 new Endpoint("GET", "/api/audit/alerts", null, List.of("IG officer")),
                 new Endpoint("GET", "/api/audit/patients/" + w.patient() + "/accesses", null, List.of("IG officer")),
+                new Endpoint("GET", "/fhir/me/$everything", null, patients),
+                new Endpoint("GET", "/fhir/me/AuditEvent", null, patients),
+                new Endpoint("GET", "/fhir/me/Consent", null, patients),
+                new Endpoint("GET", "/fhir/AuditEvent?patient=" + w.patient(), null, List.of("IG officer")),
                 new Endpoint("GET", "/api/directory/organisations", null, List.of("administrator")),
                 new Endpoint("POST", "/api/directory/staff", Map.of(), List.of("administrator")),
                 new Endpoint("POST", "/api/policy/versions", "x", List.of("administrator", "IG officer")));
