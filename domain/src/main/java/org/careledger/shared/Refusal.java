@@ -26,6 +26,8 @@ public final class Refusal extends RuntimeException {
         INVALID_VALIDITY_WINDOW,
         EXCEEDS_POLICY_MAXIMUM,
         GRANT_ALREADY_REVOKED,
+        /** An IG alert case is closed: it is neither reviewed nor closed again. */
+        ALERT_ALREADY_CLOSED,
         EMERGENCY_NOT_PERMITTED,
         REASON_REQUIRED,
         CONFLICTING_STATE,

@@ -5,6 +5,7 @@ import org.axonframework.config.Configurer;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.careledger.access.PatientAccess;
+import org.careledger.alert.AlertCase;
 import org.careledger.consent.PatientConsent;
 import org.careledger.directory.Organisation;
 import org.careledger.directory.StaffMember;
@@ -43,7 +44,8 @@ public class LedgerAggregates implements ConfigurerModule {
             PatientAccess.class,
             Organisation.class,
             StaffMember.class,
-            PolicyVersions.class);
+            PolicyVersions.class,
+            AlertCase.class);
 
     private final LedgerStorageProperties properties;
 

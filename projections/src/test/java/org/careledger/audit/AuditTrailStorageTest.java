@@ -3,6 +3,9 @@ package org.careledger.audit;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.careledger.access.AccessDecision.Basis;
+import org.careledger.alert.AlertOutcome;
+import org.careledger.alert.CloseAlert;
+import org.careledger.alert.ReviewAlert;
 import org.careledger.audit.trail.AuditGenerations;
 import org.careledger.audit.trail.AuditTrailRebuild;
 import org.careledger.shared.Actor;
@@ -32,7 +35,7 @@ import static org.awaitility.Awaitility.await;
 class AuditTrailStorageTest extends LedgerDatabaseTest {
 
     private static final List<String> TABLES = List.of("audit_event", "access_disclosure", "audit_entry", "ig_alert",
-            "audit_staff", "audit_patient_name");
+            "audit_staff", "audit_patient_name", "ig_alert_review");
 
     @Autowired
     CommandGateway commands;
@@ -136,7 +139,7 @@ class AuditTrailStorageTest extends LedgerDatabaseTest {
         return jdbc.queryForObject("SELECT count(*) FROM %s.%s".formatted(schema, table), Long.class);
     }
 
-    private static NhsNumber someAccesses(AuditWorld world) {
+    private NhsNumber someAccesses(AuditWorld world) {
         Instant era = AuditWorld.newEra();
         OdsCode practice = world.organisation(AuditWorld.gpCode(), OrganisationType.GP_PRACTICE, era);
         Actor gp = world.staff("Dr Kept Record", Role.GP, practice, era);
@@ -147,6 +150,13 @@ class AuditTrailStorageTest extends LedgerDatabaseTest {
         world.refused(patient, Actor.staff(new org.careledger.shared.UserId(java.util.UUID.randomUUID()),
                 Role.PHARMACIST, OdsCode.of("FC123")), era.plus(3, HOURS));
         world.awaitTrail(3, "patient = ?", patient.value());
+        // an IG case: a review and a closure, each a row of ig_alert_review
+        String alert = "MANY_RECORDS:" + gp.user() + ":" + LocalDate.ofInstant(era, java.time.ZoneOffset.UTC);
+        commands.sendAndWait(new ReviewAlert(alert, "Checked the rota", AuditWorld.IG, era.plus(4, HOURS)));
+        commands.sendAndWait(new CloseAlert(alert, AlertOutcome.NO_CONCERN, "On the rota", AuditWorld.IG,
+                era.plus(5, HOURS)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM ig_alert_review WHERE alert_id = ?", Long.class, alert) == 2);
         return patient;
     }
 }

@@ -5,6 +5,9 @@ import org.careledger.access.AccessGrantRevoked;
 import org.careledger.access.AccessGranted;
 import org.careledger.access.EmergencyAccessDeclared;
 import org.careledger.access.UnrecognisedAccessReported;
+import org.careledger.alert.AlertClosed;
+import org.careledger.alert.AlertOutcome;
+import org.careledger.alert.AlertReviewed;
 import org.careledger.access.GrantReason;
 import org.careledger.access.GrantScope;
 import org.careledger.access.Grantee;
@@ -129,6 +132,12 @@ final class EventSamples {
                 new PatientSearched(PatientSearched.SearchKind.SURNAME_AND_BIRTH_DATE, List.of(PATIENT), Channel.WEB, GP,
                         AT),
                 new AuditTrailQueried(AuditTrailQueried.AuditQuestion.READERS_OF_ENTRY, ENTRY.toString(),
-                        AT.minusSeconds(86_400L * 30), AT, Actor.staff(ADMIN_USER, Role.IG_OFFICER, PRACTICE), AT));
+                        AT.minusSeconds(86_400L * 30), AT, Actor.staff(ADMIN_USER, Role.IG_OFFICER, PRACTICE), AT),
+                new AlertReviewed("UNRECOGNISED_ACCESS:5f0c8a52-1d3e-4c7b-9a1e-2b3c4d5e6f70",
+                        "Asked the practice manager who was on call", Actor.staff(ADMIN_USER, Role.IG_OFFICER, PRACTICE),
+                        AT),
+                new AlertClosed("UNRECOGNISED_ACCESS:5f0c8a52-1d3e-4c7b-9a1e-2b3c4d5e6f70",
+                        AlertOutcome.APPROPRIATE_ACCESS_CONFIRMED, "On-call GP, part of the patient's care",
+                        Actor.staff(ADMIN_USER, Role.IG_OFFICER, PRACTICE), AT));
     }
 }

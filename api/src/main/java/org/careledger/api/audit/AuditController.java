@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.careledger.api.Commands;
 import org.careledger.api.security.SignedInUser;
+import org.careledger.audit.trail.AlertStatus;
 import org.careledger.audit.trail.AuditPage;
 import org.careledger.audit.trail.AuditPeriod;
 import org.careledger.audit.trail.AuditRecord;
@@ -105,13 +106,15 @@ class AuditController {
 
     @GetMapping("/alerts")
     @Operation(summary = "IG alerts: emergencies, out of hours, many records, shared surname, repeated refusals, "
-            + "accesses a patient does not recognise")
+            + "accesses a patient does not recognise; each with its status (OPEN, UNDER_REVIEW, CLOSED with outcome), "
+            + "optionally only one status")
     Page<AuditRecord.Alert> alerts(@AuthenticationPrincipal SignedInUser user,
+                                   @RequestParam(required = false) AlertStatus status,
                                    @RequestParam(required = false) Instant from,
                                    @RequestParam(required = false) Instant to,
                                    @RequestParam(defaultValue = "50") @Min(1) @Max(AuditPage.MAX_SIZE) int size,
                                    @RequestParam(required = false) String after) {
-        return ask(from, to, size, after, (p) -> trail.alerts(user.actor(), p.period, p.request));
+        return ask(from, to, size, after, (p) -> trail.alerts(user.actor(), status, p.period, p.request));
     }
 
     private record Question(AuditPeriod period, AuditPage.Request request) {

@@ -73,10 +73,14 @@ class MeController {
     record Report(@Size(max = ReportUnrecognisedAccess.MAX_COMMENT) String comment) {
     }
 
-    /** One access in plain words. */
+    /**
+     * One access in plain words. For an access the patient reported: {@code reportStatus} (OPEN, UNDER_REVIEW,
+     * CLOSED), {@code reportOutcome} once IG closed the case, and {@code reportSummary} saying both in plain words.
+     */
     record Access(String id, Instant at, String what, String who, String role, String organisation,
                   String organisationName, String basis, String purpose, List<String> sections, boolean emergency,
-                  String emergencyReason, Instant emergencyUntil, boolean reported, String summary) {
+                  String emergencyReason, Instant emergencyUntil, boolean reported, String summary,
+                  String reportStatus, String reportOutcome, String reportSummary) {
         static Access of(PatientAccessHistory.Access a) {
             String who = a.name() != null ? a.name() : "A member of staff";
             String where = a.organisationName() != null ? a.organisationName() : a.organisation();
@@ -90,7 +94,9 @@ class MeController {
             };
             return new Access(a.eventId(), a.at(), a.kind(), a.name(), a.role(), a.organisation(),
                     a.organisationName(), a.basis(), a.purpose(), a.sections().stream().map(Enum::name).toList(),
-                    a.emergency(), a.emergencyReason(), a.emergencyUntil(), a.reported(), summary);
+                    a.emergency(), a.emergencyReason(), a.emergencyUntil(), a.reported(), summary,
+                    a.reportStatus() == null ? null : a.reportStatus().name(), a.reportOutcome(),
+                    ReportedAccess.inPlainWords(a.reportStatus(), a.reportOutcome()));
         }
     }
 

@@ -31,6 +31,7 @@ public enum Problem {
     INVALID_VALIDITY_WINDOW(HttpStatus.UNPROCESSABLE_ENTITY, "Invalid validity window"),
     EXCEEDS_POLICY_MAXIMUM(HttpStatus.UNPROCESSABLE_ENTITY, "Exceeds the policy maximum"),
     GRANT_ALREADY_REVOKED(HttpStatus.CONFLICT, "Grant already revoked"),
+    ALERT_ALREADY_CLOSED(HttpStatus.CONFLICT, "Alert already closed"),
     EMERGENCY_NOT_PERMITTED(HttpStatus.FORBIDDEN, "Emergency access not permitted in this role"),
     REASON_REQUIRED(HttpStatus.BAD_REQUEST, "A reason is required"),
     CONFLICTING_STATE(HttpStatus.CONFLICT, "Conflicts with the current state"),

@@ -98,6 +98,8 @@ class AuthorisationMatrixTest extends ApiTest {
                 new Endpoint("POST", "/api/me/consent/decisions", Map.of(), patients),
                 new Endpoint("GET", "/api/audit/refusals", null, List.of("IG officer")),
                 new Endpoint("GET", "/api/audit/alerts", null, List.of("IG officer")),
+                new Endpoint("POST", "/api/audit/alerts/EMERGENCY_ACCESS:x/review", Map.of(), List.of("IG officer")),
+                new Endpoint("POST", "/api/audit/alerts/EMERGENCY_ACCESS:x/close", Map.of(), List.of("IG officer")),
                 new Endpoint("GET", "/api/audit/patients/" + w.patient() + "/accesses", null, List.of("IG officer")),
                 new Endpoint("GET", "/fhir/me/$everything", null, patients),
                 new Endpoint("GET", "/fhir/me/AuditEvent", null, patients),

@@ -40,8 +40,20 @@ public record AuditRecord(String eventId, long globalIndex, String kind, Instant
                                String purpose, int version) {
     }
 
-    /** An IG alert raised from the trail. */
+    /**
+     * An IG alert raised from the trail, with where its case stands: {@code outcome} and {@code closedAt} once
+     * CLOSED (an {@code AlertOutcome} name), null before.
+     */
     public record Alert(String alertId, String kind, Instant raisedAt, UUID user, String patient, String sourceEventId,
-                        long globalIndex, String detail) {
+                        long globalIndex, String detail, AlertStatus status, String outcome, Instant closedAt) {
+    }
+
+    /** One step of an alert's case: REVIEWED (with a note) or CLOSED (with an outcome and a note), by whom, when. */
+    public record AlertAction(String eventId, long globalIndex, String action, Instant at, UUID user, String role,
+                              String organisation, String outcome, String note) {
+    }
+
+    /** An alert with every step of its case, oldest first. */
+    public record AlertCase(Alert alert, List<AlertAction> actions) {
     }
 }

@@ -100,17 +100,69 @@ public class AuditTrail {
         return records("kind = 'REFUSED'", List.of(), period, page);
     }
 
-    /** IG alerts raised from the trail in the period. */
-    public AuditPage<AuditRecord.Alert> alerts(Actor by, AuditPeriod period, AuditPage.Request page) {
-        audit(by, AuditQuestion.IG_ALERTS, null, period);
-        String sql = """
-                SELECT * FROM ig_alert a WHERE a.raised_at >= ? AND a.raised_at < ? %s
+    /** IG alerts raised from the trail in the period, each with its case's status; all of them or one status. */
+    public AuditPage<AuditRecord.Alert> alerts(Actor by, AlertStatus status, AuditPeriod period,
+                                               AuditPage.Request page) {
+        audit(by, AuditQuestion.IG_ALERTS, status == null ? null : "status=" + status, period);
+        List<Object> args = new ArrayList<>();
+        String filter = "";
+        if (status != null) {
+            filter = "a.status = ? AND ";
+            args.add(status.name());
+        }
+        String sql = "SELECT * FROM (" + ALERTS + ") a WHERE " + filter + """
+                a.raised_at >= ? AND a.raised_at < ? %s
                  ORDER BY a.raised_at, a.global_index LIMIT ?""";
-        return page(sql, "a", new ArrayList<>(), period, page,
-                (rs, i) -> new AuditRecord.Alert(rs.getString("alert_id"), rs.getString("kind"),
-                        instant(rs, "raised_at"), rs.getObject("user_id", UUID.class), rs.getString("patient"),
-                        rs.getString("source_event_id"), rs.getLong("global_index"), rs.getString("detail")),
+        return page(sql, "a", args, period, page, AuditTrail::alert,
                 r -> new AuditPage.Cursor(r.raisedAt(), r.globalIndex()), "raised_at");
+    }
+
+    /** IG alerts raised from the trail in the period, whatever their status. */
+    public AuditPage<AuditRecord.Alert> alerts(Actor by, AuditPeriod period, AuditPage.Request page) {
+        return alerts(by, null, period, page);
+    }
+
+    /** One alert and every review and closure of its case (audited as an IG_ALERTS question about that alert). */
+    public java.util.Optional<AuditRecord.AlertCase> alertCase(Actor by, String alertId, AuditPeriod period) {
+        Refusal.requireValue(alertId, "alert");
+        audit(by, AuditQuestion.IG_ALERTS, alertId, period);
+        List<AuditRecord.Alert> alert = jdbc.query("SELECT * FROM (" + ALERTS + ") a WHERE a.alert_id = ?",
+                AuditTrail::alert, alertId);
+        if (alert.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        List<AuditRecord.AlertAction> actions = jdbc.query("""
+                SELECT * FROM ig_alert_review WHERE alert_id = ? ORDER BY global_index""",
+                (rs, i) -> new AuditRecord.AlertAction(rs.getString("event_id"), rs.getLong("global_index"),
+                        rs.getString("action"), instant(rs, "occurred_at"), rs.getObject("user_id", UUID.class),
+                        rs.getString("role"), rs.getString("organisation"), rs.getString("outcome"),
+                        rs.getString("note")), alertId);
+        return java.util.Optional.of(new AuditRecord.AlertCase(alert.get(0), actions));
+    }
+
+    /**
+     * Where an alert's case stands, for the edge to check before IG reviews or closes it (empty: the trail raised no
+     * such alert, or has not caught up with it yet). Not an audit question: it discloses nothing beyond the status.
+     */
+    public java.util.Optional<AlertStatus> alertStatus(String alertId) {
+        return jdbc.query("SELECT status FROM (" + ALERTS + ") a WHERE a.alert_id = ?",
+                (rs, i) -> AlertStatus.valueOf(rs.getString("status")), alertId).stream().findFirst();
+    }
+
+    /** Alerts with their case's state, derived from the append-only case rows (nothing is updated in place). */
+    private static final String ALERTS = """
+            SELECT al.*, c.outcome, c.occurred_at AS closed_at,
+                   CASE WHEN c.alert_id IS NOT NULL THEN 'CLOSED'
+                        WHEN EXISTS (SELECT 1 FROM ig_alert_review r WHERE r.alert_id = al.alert_id) THEN 'UNDER_REVIEW'
+                        ELSE 'OPEN' END AS status
+              FROM ig_alert al
+              LEFT JOIN ig_alert_review c ON c.alert_id = al.alert_id AND c.action = 'CLOSED'""";
+
+    private static AuditRecord.Alert alert(ResultSet rs, int row) throws SQLException {
+        return new AuditRecord.Alert(rs.getString("alert_id"), rs.getString("kind"), instant(rs, "raised_at"),
+                rs.getObject("user_id", UUID.class), rs.getString("patient"), rs.getString("source_event_id"),
+                rs.getLong("global_index"), rs.getString("detail"), AlertStatus.valueOf(rs.getString("status")),
+                rs.getString("outcome"), instant(rs, "closed_at"));
     }
 
     // ---- the audit of the audit ---------------------------------------------------------------------------

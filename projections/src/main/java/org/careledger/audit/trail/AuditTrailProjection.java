@@ -6,6 +6,8 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.careledger.access.EmergencyAccessDeclared;
 import org.careledger.access.UnrecognisedAccessReported;
+import org.careledger.alert.AlertClosed;
+import org.careledger.alert.AlertReviewed;
 import org.careledger.audit.AuditTrailQueried;
 import org.careledger.audit.DisclosedEntry;
 import org.careledger.audit.PatientSearched;
@@ -211,6 +213,31 @@ public class AuditTrailProjection {
                     "patient reported access " + e.accessEvent());
         }
         log.debug("audit: unrecognised access reported {} at index {}", id, index);
+    }
+
+    /** An IG officer reviewed an alert: a new row of its case (the alert row itself is never updated). */
+    @EventHandler
+    void on(AlertReviewed e, EventMessage<?> message, TrackingToken token) {
+        alertCase(e.alert(), "REVIEWED", null, e.note(), e.by(), e.at(), message.getIdentifier(), index(token));
+    }
+
+    /** An IG officer closed an alert with an outcome: a new row of its case; the alert now reads CLOSED. */
+    @EventHandler
+    void on(AlertClosed e, EventMessage<?> message, TrackingToken token) {
+        alertCase(e.alert(), "CLOSED", name(e.outcome()), e.note(), e.by(), e.at(), message.getIdentifier(),
+                index(token));
+    }
+
+    private void alertCase(String alert, String action, String outcome, String note, Actor by, Instant at, String id,
+                           long index) {
+        for (String s : generations.writable()) {
+            jdbc.update("""
+                    INSERT INTO %s.ig_alert_review (event_id, global_index, alert_id, action, occurred_at, user_id,
+                        role, organisation, outcome, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING""".formatted(s),
+                    id, index, alert, action, ts(at), by.user().value(), by.role().name(), org(by), outcome, note);
+        }
+        log.debug("audit: alert {} {} at index {}", alert, action, index);
     }
 
     // ---- facts the trail and its alerts need (ids, sections, surnames; never clinical content) -------------

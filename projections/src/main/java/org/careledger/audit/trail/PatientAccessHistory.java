@@ -31,11 +31,15 @@ import java.util.UUID;
 @Service
 public class PatientAccessHistory {
 
-    /** One line of the history. {@code kind}: ACCESSED, REFUSED or EMERGENCY_DECLARED. */
+    /**
+     * One line of the history. {@code kind}: ACCESSED, REFUSED or EMERGENCY_DECLARED. For an access the patient
+     * reported: {@code reportStatus}, where IG's case stands, and {@code reportOutcome}, the outcome once IG closed
+     * it (an {@code AlertOutcome} name); both null for an access not reported. IG's notes never come back here.
+     */
     public record Access(String eventId, long globalIndex, Instant at, String kind, UUID user, String name,
                          String role, String organisation, String organisationName, String basis, String purpose,
                          List<Section> sections, boolean emergency, String emergencyReason, Instant emergencyUntil,
-                         boolean reported) {
+                         boolean reported, AlertStatus reportStatus, String reportOutcome) {
     }
 
     private final JdbcTemplate jdbc;
@@ -69,11 +73,18 @@ public class PatientAccessHistory {
         List<Access> rows = jdbc.query("""
                 SELECT e.event_id, e.global_index, e.occurred_at, e.kind, e.user_id, s.display_name, e.role,
                        e.organisation, o.name AS organisation_name, e.basis, e.purpose, e.emergency_reason,
-                       e.emergency_until,
-                       EXISTS (SELECT 1 FROM ig_alert a WHERE a.kind = 'UNRECOGNISED_ACCESS'
-                                  AND a.patient = e.patient AND a.detail = 'patient reported access ' || e.event_id)
-                         AS reported
+                       e.emergency_until, rep.alert_id IS NOT NULL AS reported, rep.outcome AS report_outcome,
+                       CASE WHEN rep.alert_id IS NULL THEN NULL WHEN rep.outcome IS NOT NULL THEN 'CLOSED'
+                            WHEN rep.reviewed THEN 'UNDER_REVIEW' ELSE 'OPEN' END AS report_status
                   FROM audit_event e
+                  LEFT JOIN LATERAL (
+                      SELECT a.alert_id,
+                             (SELECT r.outcome FROM ig_alert_review r
+                               WHERE r.alert_id = a.alert_id AND r.action = 'CLOSED') AS outcome,
+                             EXISTS (SELECT 1 FROM ig_alert_review r WHERE r.alert_id = a.alert_id) AS reviewed
+                        FROM ig_alert a WHERE a.kind = 'UNRECOGNISED_ACCESS'
+                         AND a.patient = e.patient AND a.detail = 'patient reported access ' || e.event_id
+                       ORDER BY a.global_index LIMIT 1) rep ON true
                   LEFT JOIN staff_member s ON s.user_id = e.user_id
                   LEFT JOIN organisation o ON o.ods_code = e.organisation
                  WHERE e.patient = ? AND e.kind IN ('ACCESSED', 'REFUSED', 'EMERGENCY_DECLARED')
@@ -110,17 +121,19 @@ public class PatientAccessHistory {
         return rows.stream().map(r -> new Access(r.eventId(), r.globalIndex(), r.at(), r.kind(), r.user(), r.name(),
                 r.role(), r.organisation(), r.organisationName(), r.basis(), r.purpose(),
                 List.copyOf(sections.getOrDefault(r.eventId(), new TreeSet<>())), r.emergency(), r.emergencyReason(),
-                r.emergencyUntil(), r.reported())).toList();
+                r.emergencyUntil(), r.reported(), r.reportStatus(), r.reportOutcome())).toList();
     }
 
     private static Access row(ResultSet rs, int i) throws SQLException {
         String basis = rs.getString("basis");
         String kind = rs.getString("kind");
+        String reportStatus = rs.getString("report_status");
         return new Access(rs.getString("event_id"), rs.getLong("global_index"), AuditTrail.instant(rs, "occurred_at"),
                 kind, rs.getObject("user_id", UUID.class), rs.getString("display_name"), rs.getString("role"),
                 rs.getString("organisation"), rs.getString("organisation_name"), basis, rs.getString("purpose"),
                 List.of(), "EMERGENCY".equals(basis) || "EMERGENCY_DECLARED".equals(kind),
                 rs.getString("emergency_reason"), AuditTrail.instant(rs, "emergency_until"),
-                rs.getBoolean("reported"));
+                rs.getBoolean("reported"), reportStatus == null ? null : AlertStatus.valueOf(reportStatus),
+                rs.getString("report_outcome"));
     }
 }
