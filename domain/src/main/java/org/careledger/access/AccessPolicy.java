@@ -10,6 +10,7 @@ import org.careledger.access.PatientSharingState.Grant;
 import org.careledger.consent.ConsentDecision;
 import org.careledger.consent.ConsentDirection;
 import org.careledger.policy.RolePolicy;
+import org.careledger.shared.GrantId;
 import org.careledger.shared.OdsCode;
 import org.careledger.shared.Role;
 import org.careledger.shared.Section;
@@ -53,6 +54,50 @@ public final class AccessPolicy {
         return decide(policy, reader, state, entries, now, true);
     }
 
+    /**
+     * The basis on which someone stands to this patient at {@code now} (DESIGN.md "Who may open a record: the
+     * basis"), or empty: the one copy of these rules, used by {@link #decide} for reads and, through the
+     * {@code CareRelationships} port, by the aggregates for writes. In order: SELF (a patient, their own record
+     * only), REGISTERED (the reader works at the registered practice), GRANT (active grants covering the reader,
+     * the earliest first), EMERGENCY (the reader's own active emergency, the longest-lasting). The role is not
+     * considered here: what a role may do with a basis is the caller's rule.
+     */
+    public static Optional<Resolved> basis(Reader reader, PatientSharingState state, Instant now) {
+        if (reader.role() == Role.PATIENT) {
+            return state.patient().equals(reader.self())
+                    ? Optional.of(new Resolved(Basis.SELF, List.of(), null)) : Optional.empty();
+        }
+        if (reader.organisation().equals(state.registeredPractice())) {
+            return Optional.of(new Resolved(Basis.REGISTERED, List.of(), null));
+        }
+        List<Grant> covering = state.grants().stream()
+                .filter(g -> g.activeAt(now) && reader.isCoveredBy(g.grantee()))
+                .sorted(Comparator.comparing(Grant::validFrom).thenComparing(g -> g.grant().value()))
+                .toList();
+        if (!covering.isEmpty()) {
+            return Optional.of(new Resolved(Basis.GRANT, covering, null));
+        }
+        return state.emergencies().stream()
+                .filter(x -> x.user().equals(reader.user()) && x.activeAt(now))
+                .max(Comparator.comparing(Emergency::validUntil))
+                .map(x -> new Resolved(Basis.EMERGENCY, List.of(), x));
+    }
+
+    /**
+     * A resolved basis: for GRANT the active grants that cover the reader (the first is the one named in the
+     * audit), for EMERGENCY the declaration.
+     */
+    public record Resolved(Basis basis, List<Grant> grants, Emergency emergency) {
+        public Resolved {
+            grants = List.copyOf(grants);
+        }
+
+        /** The grant named as the basis: the earliest covering grant, for GRANT; otherwise null. */
+        public GrantId grant() {
+            return grants.isEmpty() ? null : grants.get(0).grant();
+        }
+    }
+
     private static AccessDecision decide(RolePolicy policy, Reader reader, PatientSharingState state,
                                          List<EntryFacts> entries, Instant now, boolean history) {
         Set<String> receipt = new LinkedHashSet<>();
@@ -70,37 +115,29 @@ public final class AccessPolicy {
             return new AccessDecision(Basis.SELF, null, null, null, verdicts, receipt, policy.version());
         }
 
-        Basis basis;
+        Optional<Resolved> resolved = basis(reader, state, now);
+        if (resolved.isEmpty()) {
+            return refused(Refused.NO_BASIS, policy);
+        }
+        Basis basis = resolved.get().basis();
         Set<Section> scope;
-        Grant primaryGrant = null;
-        Emergency emergency = null;
-        List<Grant> covering = state.grants().stream()
-                .filter(g -> g.activeAt(now) && reader.isCoveredBy(g.grantee()))
-                .sorted(Comparator.comparing(Grant::validFrom).thenComparing(g -> g.grant().value()))
-                .toList();
-        if (reader.organisation().equals(state.registeredPractice())) {
-            basis = Basis.REGISTERED;
-            scope = EnumSet.allOf(Section.class);
-            addIfPresent(receipt, state.registrationEvent());
-        } else if (!covering.isEmpty()) {
-            basis = Basis.GRANT;
-            primaryGrant = covering.get(0);
-            scope = EnumSet.of(Section.DEMOGRAPHICS);
-            for (Grant g : covering) {
-                scope.addAll(g.scope().sections());
-                addIfPresent(receipt, g.event());
+        Emergency emergency = resolved.get().emergency();
+        switch (basis) {
+            case REGISTERED -> {
+                scope = EnumSet.allOf(Section.class);
+                addIfPresent(receipt, state.registrationEvent());
             }
-        } else {
-            Optional<Emergency> active = state.emergencies().stream()
-                    .filter(x -> x.user().equals(reader.user()) && x.activeAt(now))
-                    .max(Comparator.comparing(Emergency::validUntil));
-            if (active.isEmpty()) {
-                return refused(Refused.NO_BASIS, policy);
+            case GRANT -> {
+                scope = EnumSet.of(Section.DEMOGRAPHICS);
+                for (Grant g : resolved.get().grants()) {
+                    scope.addAll(g.scope().sections());
+                    addIfPresent(receipt, g.event());
+                }
             }
-            basis = Basis.EMERGENCY;
-            emergency = active.get();
-            scope = EnumSet.allOf(Section.class);
-            addIfPresent(receipt, emergency.event());
+            default -> {
+                scope = EnumSet.allOf(Section.class);
+                addIfPresent(receipt, emergency.event());
+            }
         }
 
         List<EntryVerdict> verdicts = new ArrayList<>();
@@ -108,7 +145,7 @@ public final class AccessPolicy {
             verdicts.add(new EntryVerdict(e.entry(), e.version(),
                     staffVerdict(policy, reader, state, e, basis, scope, now, history, receipt)));
         }
-        return new AccessDecision(basis, primaryGrant == null ? null : primaryGrant.grant(),
+        return new AccessDecision(basis, resolved.get().grant(),
                 emergency == null ? null : emergency.emergency(), null, verdicts, receipt, policy.version());
     }
 

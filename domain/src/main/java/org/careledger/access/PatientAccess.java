@@ -17,9 +17,12 @@ import org.careledger.shared.Role;
 import org.careledger.shared.TeamId;
 import org.careledger.shared.UserId;
 
+import org.careledger.access.AccessDecision.Basis;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +48,10 @@ import static org.careledger.shared.Refusal.require;
  * Who may open one patient's record beyond their registered practice: access grants, grants that unseal named
  * entries, and emergency declarations. Kept apart from the record: it is read on every access and changes on its
  * own rhythm (see docs/adr/0002-aggregate-boundaries.md). Created by its first grant or emergency.
+ * <p>
+ * Granting, unsealing and revoking need the actor to hold a REGISTERED or GRANT basis for the patient now
+ * ({@link CareRelationships}; revoking also by any IG officer), checked before anything else so an unrelated actor
+ * learns nothing more than of an unknown patient. Declaring an emergency needs no basis: that is its point.
  */
 public class PatientAccess {
 
@@ -62,9 +69,13 @@ public class PatientAccess {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(GrantAccess command, PolicyInForce inForce, Registers registers) {
+    public void handle(GrantAccess command, PolicyInForce inForce, Registers registers,
+                       CareRelationships relationships) {
         RolePolicy policy = inForce.current();
         requirePatient(command.patient(), registers);
+        if (!isOwnOutOfHoursEpisode(command)) {
+            relationships.require(command.by(), command.patient(), command.at(), GRANTING_BASES);
+        }
         requireGrantor(command.by(), policy);
         Refusal.requireValue(command.grant(), "grant id");
         Refusal.requireValue(command.reason(), "grant reason");
@@ -80,9 +91,11 @@ public class PatientAccess {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(GrantSealedEntryAccess command, PolicyInForce inForce, Registers registers) {
+    public void handle(GrantSealedEntryAccess command, PolicyInForce inForce, Registers registers,
+                       CareRelationships relationships) {
         RolePolicy policy = inForce.current();
         requirePatient(command.patient(), registers);
+        relationships.require(command.by(), command.patient(), command.at(), GRANTING_BASES);
         requireGrantor(command.by(), policy);
         Refusal.requireValue(command.grant(), "grant id");
         require(!grantsRevoked.containsKey(command.grant().value()), ALREADY_EXISTS, "grant " + command.grant() + " exists");
@@ -101,8 +114,14 @@ public class PatientAccess {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(RevokeAccessGrant command, PolicyInForce inForce) {
+    public void handle(RevokeAccessGrant command, PolicyInForce inForce, CareRelationships relationships) {
         RolePolicy policy = inForce.current();
+        Refusal.requireValue(command.by(), "actor");
+        Refusal.requireValue(command.patient(), "patient");
+        Refusal.requireValue(command.grant(), "grant id");
+        if (command.by().role() != Role.IG_OFFICER) {
+            relationships.require(command.by(), command.patient(), command.at(), GRANTING_BASES);
+        }
         Boolean revoked = grantsRevoked.get(command.grant().value());
         require(revoked != null, UNKNOWN_GRANT, "grant " + command.grant() + " is not on this patient's record");
         require(!revoked, GRANT_ALREADY_REVOKED, "grant " + command.grant() + " is already revoked");
@@ -182,6 +201,28 @@ public class PatientAccess {
     private static void requirePatient(NhsNumber patient, Registers registers) {
         Refusal.requireValue(patient, "patient");
         require(registers.patientRegistered(patient), UNKNOWN_PATIENT, "patient not registered");
+    }
+
+    /**
+     * Whoever hands out or withdraws access must hold a standing relationship with the patient: REGISTERED or
+     * GRANT. An EMERGENCY is access for the declarer alone, never a basis to give access to others.
+     */
+    private static final Set<Basis> GRANTING_BASES = EnumSet.of(Basis.REGISTERED, Basis.GRANT);
+
+    /**
+     * The one exception to {@link #GRANTING_BASES}: an out-of-hours clinician opening an OUT_OF_HOURS_EPISODE grant
+     * to their own organisation. The out-of-hours episode is itself the care relationship (the patient has called
+     * the out-of-hours service, which has no prior grant or registration); the grant is recorded like any other:
+     * bounded by the policy maximum for the reason, audited, shown in the patient's access history and to IG.
+     * See docs/adr/0008-writes-need-a-care-relationship.md.
+     */
+    private static boolean isOwnOutOfHoursEpisode(GrantAccess command) {
+        Actor by = command.by();
+        return by != null && by.role() == Role.OOH_CLINICIAN
+                && command.reason() == GrantReason.OUT_OF_HOURS_EPISODE
+                && command.grantee() != null
+                && command.grantee().kind() == Grantee.Kind.ORGANISATION
+                && command.grantee().id().equals(by.organisation().value());
     }
 
     private static void requireGrantor(Actor by, RolePolicy policy) {

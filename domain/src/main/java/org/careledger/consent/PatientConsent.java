@@ -5,11 +5,17 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
+import org.careledger.access.AccessDecision.Basis;
+import org.careledger.access.CareRelationships;
 import org.careledger.shared.Actor;
 import org.careledger.shared.NhsNumber;
 import org.careledger.shared.Refusal;
 import org.careledger.shared.Registers;
 import org.careledger.shared.Role;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import static org.careledger.shared.Refusal.Kind.CONFLICTING_STATE;
@@ -37,8 +43,9 @@ public class PatientConsent {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(RecordConsentDecision command, Registers registers) {
+    public void handle(RecordConsentDecision command, Registers registers, CareRelationships relationships) {
         requirePatient(command.patient(), registers);
+        requireRelated(command.by(), command.patient(), command.at(), relationships);
         requireRecorder(command.by(), command.method());
         Refusal.requireValue(command.organisation(), "organisation");
         Refusal.requireValue(command.direction(), "direction");
@@ -51,8 +58,9 @@ public class PatientConsent {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(RecordDissent command, Registers registers) {
+    public void handle(RecordDissent command, Registers registers, CareRelationships relationships) {
         requirePatient(command.patient(), registers);
+        requireRelated(command.by(), command.patient(), command.at(), relationships);
         requireRecorder(command.by(), command.method());
         require(!dissentInForce, CONFLICTING_STATE, "dissent is already in force");
         apply(new DissentRecorded(command.patient(), command.method(), command.by(), command.at()));
@@ -60,8 +68,9 @@ public class PatientConsent {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(WithdrawDissent command, Registers registers) {
+    public void handle(WithdrawDissent command, Registers registers, CareRelationships relationships) {
         requirePatient(command.patient(), registers);
+        requireRelated(command.by(), command.patient(), command.at(), relationships);
         requireRecorder(command.by(), command.method());
         require(dissentInForce, CONFLICTING_STATE, "no dissent is in force");
         apply(new DissentWithdrawn(command.patient(), command.method(), command.by(), command.at()));
@@ -90,6 +99,20 @@ public class PatientConsent {
 
     private static void requirePatient(NhsNumber patient, Registers registers) {
         require(registers.patientRegistered(patient), UNKNOWN_PATIENT, "patient not registered");
+    }
+
+    private static final Set<Basis> ANY_BASIS = EnumSet.of(Basis.REGISTERED, Basis.GRANT, Basis.EMERGENCY);
+
+    /**
+     * Staff record a patient's decision only while they stand in a care relationship with them (any basis, checked
+     * before anything else so an unrelated recorder learns nothing more than of an unknown patient). A patient
+     * needs none here: the edge lets a patient act on their own NHS number only.
+     */
+    private static void requireRelated(Actor by, NhsNumber patient, Instant at, CareRelationships relationships) {
+        Refusal.requireValue(by, "actor");
+        if (by.role() != Role.PATIENT) {
+            relationships.require(by, patient, at, ANY_BASIS);
+        }
     }
 
     /**

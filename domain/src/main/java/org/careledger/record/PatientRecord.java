@@ -5,6 +5,8 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
+import org.careledger.access.AccessDecision.Basis;
+import org.careledger.access.CareRelationships;
 import org.careledger.policy.PolicyInForce;
 import org.careledger.policy.RolePolicy;
 import org.careledger.shared.Actor;
@@ -17,8 +19,11 @@ import org.careledger.shared.Registers;
 import org.careledger.shared.Section;
 import org.careledger.shared.Sensitivity;
 
+import java.time.Instant;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
@@ -38,7 +43,11 @@ import static org.careledger.shared.Refusal.require;
 
 /**
  * One patient's record for life: registration, demographics and every clinical entry with its versions.
- * It guards what may be written; who may read is decided elsewhere, from the projections. A record can grow to
+ * It guards what may be written; who may read is decided elsewhere, from the projections. Every change to a
+ * registered record needs the writer to stand in a care relationship with the patient now (a REGISTERED, GRANT or
+ * EMERGENCY basis, through {@link CareRelationships}), checked first so that an unrelated writer learns nothing
+ * more than of an unknown patient; registering and transferring a registration are the practices' own acts.
+ * A record can grow to
  * thousands of events, so it is snapshotted (see docs/adr/0002-aggregate-boundaries.md).
  */
 public class PatientRecord {
@@ -75,9 +84,9 @@ public class PatientRecord {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(UpdateDemographics command, PolicyInForce inForce) {
+    public void handle(UpdateDemographics command, PolicyInForce inForce, CareRelationships relationships) {
         RolePolicy policy = inForce.current();
-        requireRegistered();
+        requireRelated(command.by(), command.at(), relationships);
         Refusal.requireValue(command.demographics(), "demographics");
         requireWritable(policy, command.by(), Section.DEMOGRAPHICS);
         apply(new DemographicsUpdated(patient, command.demographics(), command.by(), command.at()));
@@ -100,9 +109,9 @@ public class PatientRecord {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(RecordEntry command, PolicyInForce inForce) {
+    public void handle(RecordEntry command, PolicyInForce inForce, CareRelationships relationships) {
         RolePolicy policy = inForce.current();
-        requireRegistered();
+        requireRelated(command.by(), command.at(), relationships);
         Refusal.requireValue(command.entry(), "entry id");
         Refusal.requireValue(command.section(), "section");
         Refusal.requireValue(command.content(), "content");
@@ -116,9 +125,10 @@ public class PatientRecord {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(AmendEntry command, PolicyInForce inForce) {
+    public void handle(AmendEntry command, PolicyInForce inForce, CareRelationships relationships) {
         RolePolicy policy = inForce.current();
-        EntryState entry = changeableEntry(command.entry(), command.expectedVersion(), command.by(), policy);
+        EntryState entry = changeableEntry(command.entry(), command.expectedVersion(), command.by(), command.at(), policy,
+                relationships);
         Refusal.requireValue(command.content(), "content");
         String reason = Refusal.requireReason(command.reason(), "an amendment");
         requireCodedAsSectionNeeds(entry.section(), command.content());
@@ -128,18 +138,20 @@ public class PatientRecord {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(MarkEntryEnteredInError command, PolicyInForce inForce) {
+    public void handle(MarkEntryEnteredInError command, PolicyInForce inForce, CareRelationships relationships) {
         RolePolicy policy = inForce.current();
-        changeableEntry(command.entry(), command.expectedVersion(), command.by(), policy);
+        changeableEntry(command.entry(), command.expectedVersion(), command.by(), command.at(), policy,
+                relationships);
         String reason = Refusal.requireReason(command.reason(), "marking an entry entered in error");
         apply(new EntryMarkedEnteredInError(patient, command.entry(), reason, command.by(), command.at()));
     }
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(ChangeEntrySensitivity command, PolicyInForce inForce) {
+    public void handle(ChangeEntrySensitivity command, PolicyInForce inForce, CareRelationships relationships) {
         RolePolicy policy = inForce.current();
-        EntryState entry = changeableEntry(command.entry(), command.expectedVersion(), command.by(), policy);
+        EntryState entry = changeableEntry(command.entry(), command.expectedVersion(), command.by(), command.at(), policy,
+                relationships);
         Refusal.requireValue(command.sensitivity(), "sensitivity");
         String reason = Refusal.requireReason(command.reason(), "a sensitivity change");
         if (entry.sensitivity() == command.sensitivity()) {
@@ -188,6 +200,15 @@ public class PatientRecord {
         require(patient != null, UNKNOWN_PATIENT, "patient not registered");
     }
 
+    /** The patient is registered and the writer holds a basis for them now (any of REGISTERED, GRANT, EMERGENCY). */
+    private void requireRelated(Actor by, Instant at, CareRelationships relationships) {
+        requireRegistered();
+        Refusal.requireValue(by, "actor");
+        relationships.require(by, patient, at, ANY_BASIS);
+    }
+
+    private static final Set<Basis> ANY_BASIS = EnumSet.of(Basis.REGISTERED, Basis.GRANT, Basis.EMERGENCY);
+
     private static void requirePractice(OdsCode practice, Registers registers) {
         Refusal.requireValue(practice, "registered practice");
         OrganisationType type = registers.organisationType(practice)
@@ -199,8 +220,9 @@ public class PatientRecord {
         require(policy.mayWrite(by.role(), section), SECTION_NOT_WRITABLE, by.role() + " may not write " + section);
     }
 
-    private EntryState changeableEntry(EntryId entryId, Integer expectedVersion, Actor by, RolePolicy policy) {
-        requireRegistered();
+    private EntryState changeableEntry(EntryId entryId, Integer expectedVersion, Actor by, Instant at,
+                                       RolePolicy policy, CareRelationships relationships) {
+        requireRelated(by, at, relationships);
         UUID id = Refusal.requireValue(entryId, "entry id").value();
         EntryState entry = entries.get(id);
         require(entry != null, UNKNOWN_ENTRY, "entry " + id + " is not in this record");

@@ -32,7 +32,12 @@ public final class Refusal extends RuntimeException {
         REASON_REQUIRED,
         CONFLICTING_STATE,
         /** The writer's expected entry version (HTTP If-Match) is no longer the latest. */
-        STALE_VERSION
+        STALE_VERSION,
+        /**
+         * The actor holds no basis (registration, grant, emergency) for the patient the write is about. The HTTP edge
+         * answers it exactly as an unknown patient, so a write cannot probe whether a patient exists.
+         */
+        NO_CARE_RELATIONSHIP
     }
 
     private final Kind kind;

@@ -70,15 +70,20 @@ class PatientAccessTest {
 
     FixtureConfiguration<PatientAccess> fixture;
 
+    StubCareRelationships relationships;
+
     @BeforeEach
     void aRegisteredPatientAPracticeACommunityTrustWithADistrictNursingTeam() {
         fixture = new AggregateTestFixture<>(PatientAccess.class);
+        relationships = StubCareRelationships.registeredForEveryone();
+        fixture.registerInjectableResource(relationships);
         fixture.registerInjectableResource(PolicyInForce.fixed(RolePolicy.defaultPolicy()));
         fixture.registerInjectableResource(InMemoryRegisters.empty()
                 .withPatient(PATIENT)
                 .withOrganisation(PRACTICE, OrganisationType.GP_PRACTICE)
                 .withOrganisation(COMMUNITY_TRUST, OrganisationType.COMMUNITY_HEALTH)
                 .withOrganisation(COUNCIL, OrganisationType.SOCIAL_CARE)
+                .withOrganisation(OdsCode.of("NLO01"), OrganisationType.OUT_OF_HOURS)
                 .withTeam(DISTRICT_NURSING_TEAM, COMMUNITY_TRUST)
                 .withStaffMember(DISTRICT_NURSE));
     }
@@ -89,6 +94,159 @@ class PatientAccessTest {
 
     AccessGranted granted(Grantee grantee, GrantReason reason, Instant from, Instant until, Actor by) {
         return new AccessGranted(PATIENT, REFERRAL_GRANT, grantee, reason, COMMUNITY_NURSING_SCOPE, from, until, by, AT);
+    }
+
+    static final OdsCode OOH_SERVICE = OdsCode.of("NLO01");
+    static final Actor GP_ELSEWHERE = staff("00000000-0000-0000-0000-0000000000b1", Role.GP, COMMUNITY_TRUST);
+    static final Actor OOH_CLINICIAN = staff("00000000-0000-0000-0000-0000000000b2", Role.OOH_CLINICIAN, OOH_SERVICE);
+
+    @Nested
+    class AGrantorNeedsACareRelationship {
+
+        @ParameterizedTest(name = "a grantor holding {0}")
+        @EnumSource(value = AccessDecision.Basis.class, names = {"REGISTERED", "GRANT"})
+        void a_grantor_registered_or_granted_may_grant(AccessDecision.Basis basis) {
+            relationships.with(GP_ELSEWHERE, basis);
+            Instant until = AT.plus(Duration.ofDays(30));
+            fixture.givenNoPriorActivity()
+                    .when(grant(Grantee.user(DISTRICT_NURSE), GrantReason.REFERRAL, AT, until, GP_ELSEWHERE))
+                    .expectEvents(granted(Grantee.user(DISTRICT_NURSE), GrantReason.REFERRAL, AT, until, GP_ELSEWHERE));
+        }
+
+        @Test
+        void a_gp_with_no_relationship_to_the_patient_may_not_grant() {
+            relationships.without(GP_ELSEWHERE);
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(grant(Grantee.user(DISTRICT_NURSE), GrantReason.REFERRAL, AT, AT.plusSeconds(60), GP_ELSEWHERE)),
+                    Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void an_emergency_is_no_basis_to_hand_out_access() {
+            relationships.with(GP_ELSEWHERE, AccessDecision.Basis.EMERGENCY);
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(grant(Grantee.user(DISTRICT_NURSE), GrantReason.REFERRAL, AT, AT.plusSeconds(60), GP_ELSEWHERE)),
+                    Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void the_relationship_is_checked_before_anything_else_about_the_grant() {
+            // an unrelated grantor learns nothing about grantees or windows: the same answer as an unknown patient
+            relationships.without(GP_ELSEWHERE);
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(grant(Grantee.user(UNKNOWN_USER), GrantReason.REFERRAL, AT, AT.minusSeconds(60), GP_ELSEWHERE)),
+                    Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void an_out_of_hours_clinician_opens_an_episode_for_their_own_service_without_a_prior_basis() {
+            relationships.without(OOH_CLINICIAN);
+            Instant until = AT.plus(Duration.ofHours(72));
+            fixture.givenNoPriorActivity()
+                    .when(grant(Grantee.organisation(OOH_SERVICE), GrantReason.OUT_OF_HOURS_EPISODE, AT, until, OOH_CLINICIAN))
+                    .expectEvents(granted(Grantee.organisation(OOH_SERVICE), GrantReason.OUT_OF_HOURS_EPISODE, AT, until,
+                            OOH_CLINICIAN));
+        }
+
+        @Test
+        void the_out_of_hours_exception_covers_no_other_organisation() {
+            relationships.without(OOH_CLINICIAN);
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(grant(Grantee.organisation(COMMUNITY_TRUST), GrantReason.OUT_OF_HOURS_EPISODE, AT,
+                            AT.plusSeconds(60), OOH_CLINICIAN)), Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void the_out_of_hours_exception_covers_no_other_grantee_kind() {
+            relationships.without(OOH_CLINICIAN);
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(grant(Grantee.user(OOH_CLINICIAN.user()), GrantReason.OUT_OF_HOURS_EPISODE, AT,
+                            AT.plusSeconds(60), OOH_CLINICIAN)), Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void the_out_of_hours_exception_covers_no_other_reason() {
+            relationships.without(OOH_CLINICIAN);
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(grant(Grantee.organisation(OOH_SERVICE), GrantReason.REFERRAL, AT, AT.plusSeconds(60),
+                            OOH_CLINICIAN)), Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void the_out_of_hours_exception_covers_no_other_role() {
+            Actor gp = staff("00000000-0000-0000-0000-0000000000b3", Role.GP, OOH_SERVICE);
+            relationships.without(gp);
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(grant(Grantee.organisation(OOH_SERVICE), GrantReason.OUT_OF_HOURS_EPISODE, AT,
+                            AT.plusSeconds(60), gp)), Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void an_unrelated_gp_may_not_unseal() {
+            relationships.without(GP_ELSEWHERE);
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(new GrantSealedEntryAccess(PATIENT, SEALED_GRANT, Grantee.user(DISTRICT_NURSE),
+                            List.of(SEALED_ENTRY), "why", AT, AT.plusSeconds(60), GP_ELSEWHERE, AT)),
+                    Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void an_emergency_is_no_basis_to_unseal() {
+            relationships.with(GP_ELSEWHERE, AccessDecision.Basis.EMERGENCY);
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(new GrantSealedEntryAccess(PATIENT, SEALED_GRANT, Grantee.user(DISTRICT_NURSE),
+                            List.of(SEALED_ENTRY), "why", AT, AT.plusSeconds(60), GP_ELSEWHERE, AT)),
+                    Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void an_unrelated_gp_may_not_revoke() {
+            relationships.without(GP_ELSEWHERE);
+            expectRefused(fixture.given(REFERRAL_TO_DISTRICT_NURSING_TEAM)
+                    .when(new RevokeAccessGrant(PATIENT, REFERRAL_GRANT, "why", GP_ELSEWHERE, AT)),
+                    Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void an_unrelated_gp_learns_nothing_about_grant_ids() {
+            relationships.without(GP_ELSEWHERE);
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(new RevokeAccessGrant(PATIENT, UNKNOWN_GRANT, "why", GP_ELSEWHERE, AT)),
+                    Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void an_emergency_is_no_basis_to_revoke() {
+            relationships.with(GP_ELSEWHERE, AccessDecision.Basis.EMERGENCY);
+            expectRefused(fixture.given(REFERRAL_TO_DISTRICT_NURSING_TEAM)
+                    .when(new RevokeAccessGrant(PATIENT, REFERRAL_GRANT, "why", GP_ELSEWHERE, AT)),
+                    Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void a_grantee_may_revoke_on_their_grant_basis() {
+            relationships.with(GP_ELSEWHERE, AccessDecision.Basis.GRANT);
+            fixture.given(REFERRAL_TO_DISTRICT_NURSING_TEAM)
+                    .when(new RevokeAccessGrant(PATIENT, REFERRAL_GRANT, "discharged", GP_ELSEWHERE, AT))
+                    .expectEvents(new AccessGrantRevoked(PATIENT, REFERRAL_GRANT, "discharged", GP_ELSEWHERE, AT));
+        }
+
+        @Test
+        void an_ig_officer_revokes_without_a_relationship() {
+            relationships.without(IG_OFFICER);
+            fixture.given(REFERRAL_TO_DISTRICT_NURSING_TEAM)
+                    .when(new RevokeAccessGrant(PATIENT, REFERRAL_GRANT, "not justified", IG_OFFICER, AT))
+                    .expectEvents(new AccessGrantRevoked(PATIENT, REFERRAL_GRANT, "not justified", IG_OFFICER, AT));
+        }
+
+        @Test
+        void an_emergency_needs_no_relationship() {
+            relationships.without(GP_ELSEWHERE);
+            fixture.givenNoPriorActivity()
+                    .when(new DeclareEmergencyAccess(PATIENT, EMERGENCY, "collapsed", GP_ELSEWHERE, AT))
+                    .expectEvents(new EmergencyAccessDeclared(PATIENT, EMERGENCY, "collapsed",
+                            AT.plus(Duration.ofHours(4)), GP_ELSEWHERE, AT));
+        }
     }
 
     @Nested
@@ -204,7 +362,7 @@ class PatientAccessTest {
         void a_patient_may_not_grant() {
             expectRefused(fixture.givenNoPriorActivity()
                     .when(grant(Grantee.user(DISTRICT_NURSE), GrantReason.REFERRAL, AT, AT.plusSeconds(60), THE_PATIENT)),
-                    Kind.NOT_PERMITTED);
+                    Kind.NO_CARE_RELATIONSHIP);
         }
 
         @Test
@@ -341,7 +499,8 @@ class PatientAccessTest {
         @Test
         void a_patient_may_not_revoke_a_grant() {
             expectRefused(fixture.given(REFERRAL_TO_DISTRICT_NURSING_TEAM)
-                    .when(new RevokeAccessGrant(PATIENT, REFERRAL_GRANT, "why", THE_PATIENT, AT)), Kind.NOT_PERMITTED);
+                    .when(new RevokeAccessGrant(PATIENT, REFERRAL_GRANT, "why", THE_PATIENT, AT)),
+                    Kind.NO_CARE_RELATIONSHIP);
         }
 
         @Test

@@ -2,6 +2,8 @@ package org.careledger.consent;
 
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
+import org.careledger.access.AccessDecision.Basis;
+import org.careledger.access.StubCareRelationships;
 import org.careledger.shared.Actor;
 import org.careledger.shared.InMemoryRegisters;
 import org.careledger.shared.NhsNumber;
@@ -47,13 +49,70 @@ class PatientConsentTest {
 
     FixtureConfiguration<PatientConsent> fixture;
 
+    StubCareRelationships relationships;
+
     @BeforeEach
     void aRegisteredPatientAPracticeAndAPharmacy() {
         fixture = new AggregateTestFixture<>(PatientConsent.class);
+        relationships = StubCareRelationships.registeredForEveryone();
+        fixture.registerInjectableResource(relationships);
         fixture.registerInjectableResource(InMemoryRegisters.empty()
                 .withPatient(PATIENT)
                 .withOrganisation(PRACTICE, OrganisationType.GP_PRACTICE)
                 .withOrganisation(PHARMACY, OrganisationType.PHARMACY));
+    }
+
+    @Nested
+    class ARecorderNeedsACareRelationship {
+
+        @Test
+        void a_pharmacist_with_no_relationship_may_not_record_a_decision() {
+            relationships.without(PHARMACIST);
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(new RecordConsentDecision(PATIENT, PHARMACY, SHARE_IN, GRANTED, WRITTEN, PHARMACIST, AT)),
+                    Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void staff_with_no_relationship_may_not_record_or_withdraw_dissent() {
+            relationships.without(PHARMACIST);
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(new RecordDissent(PATIENT, WRITTEN, PHARMACIST, AT)), Kind.NO_CARE_RELATIONSHIP);
+            expectRefused(fixture.given(DISSENT_RECORDED_BY_GP)
+                    .when(new WithdrawDissent(PATIENT, WRITTEN, PHARMACIST, AT)), Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void the_relationship_is_checked_before_the_decision_itself() {
+            relationships.without(PHARMACIST);
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(new RecordConsentDecision(PATIENT, UNKNOWN_ORGANISATION, SHARE_IN, GRANTED, WRITTEN,
+                            PHARMACIST, AT)), Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @ParameterizedTest(name = "a recorder holding {0}")
+        @EnumSource(value = Basis.class, names = {"REGISTERED", "GRANT", "EMERGENCY"})
+        void any_basis_lets_staff_record(Basis basis) {
+            relationships.with(PHARMACIST, basis);
+            fixture.givenNoPriorActivity()
+                    .when(new RecordConsentDecision(PATIENT, PHARMACY, SHARE_IN, GRANTED, WRITTEN, PHARMACIST, AT))
+                    .expectEvents(new ConsentDecisionRecorded(PATIENT, PHARMACY, SHARE_IN, GRANTED, WRITTEN, PHARMACIST, AT));
+        }
+
+        @Test
+        void the_patient_needs_no_relationship_online() {
+            relationships.nobodyElse();
+            fixture.givenNoPriorActivity()
+                    .when(new RecordDissent(PATIENT, ONLINE_BY_PATIENT, THE_PATIENT, AT))
+                    .expectEvents(new DissentRecorded(PATIENT, ONLINE_BY_PATIENT, THE_PATIENT, AT));
+        }
+
+        @Test
+        void an_unknown_patient_is_refused_as_unknown() {
+            relationships.nobodyElse();
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(new RecordDissent(UNREGISTERED, WRITTEN, GP_AT_PRACTICE, AT)), Kind.UNKNOWN_PATIENT);
+        }
     }
 
     @Nested

@@ -2,6 +2,8 @@ package org.careledger.record;
 
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
+import org.careledger.access.AccessDecision.Basis;
+import org.careledger.access.StubCareRelationships;
 import org.careledger.policy.PolicyInForce;
 import org.careledger.policy.RolePolicy;
 import org.careledger.shared.Actor;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -81,9 +84,13 @@ class PatientRecordTest {
 
     FixtureConfiguration<PatientRecord> fixture;
 
+    StubCareRelationships relationships;
+
     @BeforeEach
     void regionWithTwoPracticesAPharmacyACouncilAndTrusts() {
         fixture = new AggregateTestFixture<>(PatientRecord.class);
+        relationships = StubCareRelationships.registeredForEveryone();
+        fixture.registerInjectableResource(relationships);
         fixture.registerInjectableResource(PolicyInForce.fixed(RolePolicy.defaultPolicy()));
         fixture.registerInjectableResource(InMemoryRegisters.empty()
                 .withOrganisation(PRACTICE, OrganisationType.GP_PRACTICE)
@@ -165,6 +172,93 @@ class PatientRecordTest {
     }
 
     @Nested
+    class AWriterNeedsACareRelationship {
+
+        @ParameterizedTest(name = "a writer holding {0}")
+        @EnumSource(value = Basis.class, names = {"REGISTERED", "GRANT", "EMERGENCY"})
+        void any_basis_lets_a_writer_record(Basis basis) {
+            relationships.with(GP_AT_OTHER_PRACTICE, basis);
+            fixture.given(REGISTERED_AT_PRACTICE)
+                    .when(new RecordEntry(PATIENT, OTHER_ENTRY, Section.CONSULTATIONS, FREE_TEXT, Sensitivity.NORMAL,
+                            GP_AT_OTHER_PRACTICE, AT))
+                    .expectEvents(new EntryRecorded(PATIENT, OTHER_ENTRY, Section.CONSULTATIONS, FREE_TEXT,
+                            Sensitivity.NORMAL, GP_AT_OTHER_PRACTICE, AT));
+        }
+
+        @Test
+        void a_gp_anywhere_may_not_record_in_an_unrelated_record() {
+            relationships.without(GP_AT_OTHER_PRACTICE);
+            expectRefused(fixture.given(REGISTERED_AT_PRACTICE)
+                    .when(new RecordEntry(PATIENT, OTHER_ENTRY, Section.CONSULTATIONS, FREE_TEXT, Sensitivity.NORMAL,
+                            GP_AT_OTHER_PRACTICE, AT)), Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void the_relationship_is_checked_before_the_entry_so_nothing_about_the_record_leaks() {
+            relationships.without(GP_AT_OTHER_PRACTICE);
+            // the entry id exists and a PROBLEMS entry needs a code: an unrelated writer hears of neither
+            expectRefused(fixture.given(REGISTERED_AT_PRACTICE, ASTHMA_RECORDED_AT_PRACTICE)
+                    .when(new RecordEntry(PATIENT, ASTHMA_ENTRY, Section.PROBLEMS, FREE_TEXT, Sensitivity.NORMAL,
+                            GP_AT_OTHER_PRACTICE, AT)), Kind.NO_CARE_RELATIONSHIP);
+            expectRefused(fixture.given(REGISTERED_AT_PRACTICE)
+                    .when(new AmendEntry(PATIENT, ASTHMA_ENTRY, ASTHMA, "why", null, GP_AT_OTHER_PRACTICE, AT)),
+                    Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void an_author_who_lost_their_relationship_may_not_amend() {
+            relationships.without(GP_AT_PRACTICE);
+            expectRefused(fixture.given(REGISTERED_AT_PRACTICE, ASTHMA_RECORDED_AT_PRACTICE)
+                    .when(new AmendEntry(PATIENT, ASTHMA_ENTRY, ASTHMA_CORRECTED, "onset", null, GP_AT_PRACTICE, AT)),
+                    Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void an_author_who_lost_their_relationship_may_not_mark_in_error() {
+            relationships.without(GP_AT_PRACTICE);
+            expectRefused(fixture.given(REGISTERED_AT_PRACTICE, ASTHMA_RECORDED_AT_PRACTICE)
+                    .when(new MarkEntryEnteredInError(PATIENT, ASTHMA_ENTRY, "wrong patient", null, GP_AT_PRACTICE, AT)),
+                    Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void an_author_who_lost_their_relationship_may_not_change_sensitivity() {
+            relationships.without(GP_AT_PRACTICE);
+            expectRefused(fixture.given(REGISTERED_AT_PRACTICE, ASTHMA_RECORDED_AT_PRACTICE)
+                    .when(new ChangeEntrySensitivity(PATIENT, ASTHMA_ENTRY, Sensitivity.PRIVATE, "private", null,
+                            GP_AT_PRACTICE, AT)), Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void demographics_are_updated_only_with_a_relationship() {
+            relationships.without(ADMIN_AT_PRACTICE);
+            expectRefused(fixture.given(REGISTERED_AT_PRACTICE)
+                    .when(new UpdateDemographics(PATIENT, ANN_SMITH_MOVED, ADMIN_AT_PRACTICE, AT)),
+                    Kind.NO_CARE_RELATIONSHIP);
+        }
+
+        @Test
+        void an_unknown_patient_is_refused_as_unknown_before_any_relationship_is_asked() {
+            relationships.nobodyElse();
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(new RecordEntry(UNREGISTERED, ASTHMA_ENTRY, Section.PROBLEMS, ASTHMA, Sensitivity.NORMAL,
+                            GP_AT_PRACTICE, AT)), Kind.UNKNOWN_PATIENT);
+        }
+
+        @Test
+        void registering_and_transferring_need_no_prior_relationship() {
+            relationships.nobodyElse();
+            fixture.givenNoPriorActivity()
+                    .when(new RegisterPatient(PATIENT, ANN_SMITH, PRACTICE, ADMIN_AT_PRACTICE, REGISTERED_AT))
+                    .expectEvents(REGISTERED_AT_PRACTICE);
+            Actor receiving = staff("00000000-0000-0000-0000-0000000000b1", Role.PRACTICE_ADMIN, OTHER_PRACTICE);
+            fixture.given(REGISTERED_AT_PRACTICE)
+                    .when(new TransferRegistration(PATIENT, OTHER_PRACTICE, receiving, AT))
+                    .expectEvents(new RegistrationTransferred(PATIENT, PRACTICE, OTHER_PRACTICE, receiving, AT));
+        }
+    }
+
+    @Nested
     class UpdateDemographicsOfARegisteredPatient {
 
         @Test
@@ -183,8 +277,9 @@ class PatientRecordTest {
 
         @Test
         void the_patient_and_the_ig_officer_may_not_update_demographics() {
+            // a patient holds no care relationship with a record (the edge keeps them to their own, read-only)
             expectRefused(fixture.given(REGISTERED_AT_PRACTICE)
-                    .when(new UpdateDemographics(PATIENT, ANN_SMITH_MOVED, THE_PATIENT, AT)), Kind.SECTION_NOT_WRITABLE);
+                    .when(new UpdateDemographics(PATIENT, ANN_SMITH_MOVED, THE_PATIENT, AT)), Kind.NO_CARE_RELATIONSHIP);
             expectRefused(fixture.given(REGISTERED_AT_PRACTICE)
                     .when(new UpdateDemographics(PATIENT, ANN_SMITH_MOVED, IG_OFFICER_AT_PRACTICE, AT)),
                     Kind.SECTION_NOT_WRITABLE);
@@ -317,7 +412,7 @@ class PatientRecordTest {
         void a_patient_records_nothing(Section section) {
             expectRefused(fixture.given(REGISTERED_AT_PRACTICE)
                     .when(new RecordEntry(PATIENT, OTHER_ENTRY, section, FREE_TEXT, Sensitivity.NORMAL, THE_PATIENT, AT)),
-                    Kind.SECTION_NOT_WRITABLE);
+                    Kind.NO_CARE_RELATIONSHIP);
         }
 
         @Test

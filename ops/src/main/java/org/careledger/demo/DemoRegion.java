@@ -364,6 +364,8 @@ public final class DemoRegion {
         private final List<Object> out = new ArrayList<>();
         /** Entries that may later be amended or marked in error: (id, section, content, author). */
         private final List<Recorded> recorded = new ArrayList<>();
+        /** Organisations whose grant was revoked (a discharge): their authors make no later corrections. */
+        private final Set<OdsCode> discharged = new HashSet<>();
         private final int practiceIndex;
         private final Org practice;
         private final LocalDate birthDate;
@@ -563,6 +565,7 @@ public final class DemoRegion {
                     Sensitivity.NORMAL);
             if (chance(10)) {
                 out.add(new RevokeAccessGrant(nhs, grant, "Discharged from clinic", gp, clock.tick(random)));
+                discharged.add(clinic.ods()); // its clinicians no longer hold a basis to correct their entries
             }
         }
 
@@ -601,11 +604,13 @@ public final class DemoRegion {
         private void socialCareAllocation(Actor gp) {
             Team team = localityTeams.get(practiceIndex % LOCALITY_TEAMS);
             Actor worker = pick(random, team.members());
+            // the GP makes the allocation grant; only then does the social worker stand in a care relationship
+            // with the patient and may record their consent (writes need a basis: ADR 8)
+            grant(gp, Grantee.team(team.id()), GrantReason.SOCIAL_CARE_ALLOCATION, SOCIAL_CARE_SCOPE,
+                    Duration.ofDays(365));
             consent(SOCIAL_CARE, ConsentDirection.SHARE_IN, ConsentDecision.GRANTED, worker, ConsentMethod.WRITTEN);
             consent(SOCIAL_CARE, ConsentDirection.SHARE_OUT, chance(8) ? ConsentDecision.REFUSED
                     : ConsentDecision.GRANTED, worker, ConsentMethod.WRITTEN);
-            grant(worker, Grantee.team(team.id()), GrantReason.SOCIAL_CARE_ALLOCATION, SOCIAL_CARE_SCOPE,
-                    Duration.ofDays(365));
             for (int i = 0, n = 1 + random.nextInt(2); i < n; i++) {
                 text(Section.SOCIAL_CARE, worker, pick(random, DemoCatalogue.SOCIAL_CARE_NOTES),
                         chance(10) ? Sensitivity.PRIVATE : Sensitivity.NORMAL);
@@ -623,19 +628,21 @@ public final class DemoRegion {
             Org pharmacy = pharmacies.get(p);
             Actor pharmacist = pick(random, pharmacists.get(p));
             consent(pharmacy.ods(), ConsentDirection.SHARE_IN, ConsentDecision.GRANTED, gp, ConsentMethod.VERBAL);
+            grant(gp, Grantee.organisation(pharmacy.ods()), GrantReason.REFERRAL, PHARMACY_SCOPE, Duration.ofDays(90));
             consent(pharmacy.ods(), ConsentDirection.SHARE_OUT, ConsentDecision.GRANTED, pharmacist,
                     ConsentMethod.VERBAL);
-            grant(gp, Grantee.organisation(pharmacy.ods()), GrantReason.REFERRAL, PHARMACY_SCOPE, Duration.ofDays(90));
             coded(Section.MEDICATIONS, pharmacist, pick(random, DemoCatalogue.MEDICATIONS),
                     "New Medicine Service: supplied and counselled", null, Sensitivity.NORMAL);
         }
 
         private void outOfHours() {
             Actor clinician = pick(random, oohClinicians);
-            consent(OUT_OF_HOURS, ConsentDirection.SHARE_IN, ConsentDecision.GRANTED, clinician, ConsentMethod.VERBAL);
-            consent(OUT_OF_HOURS, ConsentDirection.SHARE_OUT, ConsentDecision.GRANTED, clinician, ConsentMethod.VERBAL);
+            // the episode grant to the service itself comes first: it is the out-of-hours service's relationship
+            // with the patient (the one grant made without a prior basis: ADR 8), then consent is recorded under it
             grant(clinician, Grantee.organisation(OUT_OF_HOURS), GrantReason.OUT_OF_HOURS_EPISODE, OOH_SCOPE,
                     Duration.ofHours(24 + random.nextInt(49)));
+            consent(OUT_OF_HOURS, ConsentDirection.SHARE_IN, ConsentDecision.GRANTED, clinician, ConsentMethod.VERBAL);
+            consent(OUT_OF_HOURS, ConsentDirection.SHARE_OUT, ConsentDecision.GRANTED, clinician, ConsentMethod.VERBAL);
             measure(Section.OBSERVATIONS, clinician, DemoCatalogue.TEMPERATURE);
             coded(Section.CONSULTATIONS, clinician, DemoCatalogue.CONSULTATION, "Out-of-hours call: "
                     + pick(random, DemoCatalogue.OOH_COMPLAINTS) + ". Advice given; own GP to review.", null,
@@ -694,6 +701,9 @@ public final class DemoRegion {
         private void corrections() {
             Set<EntryId> inError = new HashSet<>();
             for (Recorded entry : List.copyOf(recorded)) {
+                if (discharged.contains(entry.author().organisation())) {
+                    continue; // writes need a basis (ADR 8): a discharged clinic corrects nothing afterwards
+                }
                 if (chance(4) && entry.content().value() != null) {
                     EntryContent c = entry.content();
                     Quantity corrected = new Quantity(c.value().value().add(BigDecimal.ONE), c.value().unit());

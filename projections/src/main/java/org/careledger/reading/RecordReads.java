@@ -8,9 +8,6 @@ import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.careledger.access.AccessDecision;
 import org.careledger.access.AccessPolicy;
 import org.careledger.access.EntryFacts;
-import org.careledger.access.GrantReason;
-import org.careledger.access.GrantScope;
-import org.careledger.access.Grantee;
 import org.careledger.access.PatientSharingState;
 import org.careledger.access.Reader;
 import org.careledger.audit.Channel;
@@ -19,23 +16,18 @@ import org.careledger.audit.Purpose;
 import org.careledger.audit.RecordAccessRefused;
 import org.careledger.audit.RecordAccessed;
 import org.careledger.audit.RecordView;
-import org.careledger.consent.ConsentDecision;
-import org.careledger.consent.ConsentDirection;
 import org.careledger.policy.LedgerPolicy;
 import org.careledger.policy.RolePolicy;
 import org.careledger.record.Demographics;
 import org.careledger.record.EntryContent;
 import org.careledger.shared.Actor;
-import org.careledger.shared.EmergencyAccessId;
 import org.careledger.shared.EntryId;
-import org.careledger.shared.GrantId;
 import org.careledger.shared.NhsNumber;
 import org.careledger.shared.OdsCode;
 import org.careledger.shared.Refusal;
 import org.careledger.shared.Role;
 import org.careledger.shared.Section;
 import org.careledger.shared.Sensitivity;
-import org.careledger.shared.TeamId;
 import org.careledger.shared.UserId;
 import org.careledger.storage.LedgerJson;
 import org.careledger.views.ViewTables;
@@ -54,11 +46,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -67,7 +56,8 @@ import java.util.UUID;
  * Each read is one database transaction at REPEATABLE READ. Its first statement locks the view tables in ACCESS
  * SHARE mode (before the snapshot is taken: PostgreSQL takes it at the first query, not at LOCK), so a rebuild's
  * swap can neither happen under it nor leave it looking at half-swapped tables. In that one snapshot it loads the
- * policy in force, the patient's sharing state, the reader's teams and the entries of the reader's ROLE VIEW;
+ * policy in force, the patient's sharing state and the reader's teams (through {@link SharingStates}, shared with the
+ * write side's {@link ViewCareRelationships}) and the entries of the reader's ROLE VIEW;
  * decides with the pure {@link AccessPolicy}; appends {@link RecordAccessed} or {@link RecordAccessRefused} to the
  * ledger through Axon's event bus in a unit of work bound to this same transaction; commits; and only then returns
  * data. If the audit event cannot be stored, the transaction rolls back and the caller gets an exception and
@@ -89,10 +79,13 @@ public class RecordReads {
     private final EventBus eventBus;
     private final LedgerPolicy policy;
     private final Clock clock;
+    private final SharingStates sharingStates;
 
     public RecordReads(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-                       TransactionManager axonTransactions, EventBus eventBus, LedgerPolicy policy, Clock clock) {
+                       TransactionManager axonTransactions, EventBus eventBus, LedgerPolicy policy, Clock clock,
+                       SharingStates sharingStates) {
         this.jdbc = jdbc;
+        this.sharingStates = sharingStates;
         this.transactions = new TransactionTemplate(transactionManager);
         this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         this.axonTransactions = axonTransactions;
@@ -190,58 +183,11 @@ public class RecordReads {
         jdbc.update(ViewTables.lockAll("ACCESS SHARE"));
         RolePolicy inForce = policy.inSnapshot();
         Instant now = clock.instant();
-        Reader reader = withTeamsFromViews(given);
+        Reader reader = sharingStates.withTeams(given);
         String nhs = patient.value();
-
-        List<Object[]> registration = jdbc.query(
-                "SELECT registered_practice, registration_event, demographics::text FROM view_patient WHERE nhs_number = ?",
-                (rs, i) -> new Object[]{rs.getString(1), rs.getString(2), rs.getString(3)}, nhs);
-        OdsCode practice = registration.isEmpty() ? null : OdsCode.of((String) registration.get(0)[0]);
-        String registrationEvent = registration.isEmpty() ? null : (String) registration.get(0)[1];
-        Demographics demographics = registration.isEmpty() ? null
-                : read((String) registration.get(0)[2], Demographics.class);
-
-        List<PatientSharingState.Consent> consents = jdbc.query(
-                "SELECT organisation, direction, decision, event_id FROM view_consent WHERE nhs_number = ?",
-                (rs, i) -> new PatientSharingState.Consent(OdsCode.of(rs.getString(1)),
-                        ConsentDirection.valueOf(rs.getString(2)), ConsentDecision.valueOf(rs.getString(3)),
-                        rs.getString(4)), nhs);
-        PatientSharingState.Dissent dissent = jdbc.query(
-                        "SELECT in_force, event_id FROM view_dissent WHERE nhs_number = ?",
-                        (rs, i) -> new PatientSharingState.Dissent(rs.getBoolean(1), rs.getString(2)), nhs)
-                .stream().findFirst().orElse(PatientSharingState.Dissent.NONE);
-        List<PatientSharingState.Grant> grants = new ArrayList<>();
-        List<PatientSharingState.SealedGrant> sealed = new ArrayList<>();
-        jdbc.query("""
-                SELECT grant_id, kind, grantee_kind, grantee_id, reason, scope_sections, entries, valid_from,
-                       valid_until, revoked_at, event_id
-                FROM view_grant WHERE nhs_number = ?""", rs -> {
-            GrantId grant = new GrantId(rs.getObject(1, UUID.class));
-            Grantee grantee = new Grantee(Grantee.Kind.valueOf(rs.getString(3)), rs.getString(4));
-            if ("SEALED".equals(rs.getString(2))) {
-                Set<EntryId> entries = new HashSet<>();
-                for (UUID id : (UUID[]) rs.getArray(7).getArray()) {
-                    entries.add(new EntryId(id));
-                }
-                sealed.add(new PatientSharingState.SealedGrant(grant, grantee, entries, instant(rs, 8),
-                        instant(rs, 9), instant(rs, 10), rs.getString(11)));
-            } else {
-                EnumSet<Section> sections = EnumSet.noneOf(Section.class);
-                for (String section : (String[]) rs.getArray(6).getArray()) {
-                    sections.add(Section.valueOf(section));
-                }
-                grants.add(new PatientSharingState.Grant(grant, grantee, GrantReason.valueOf(rs.getString(5)),
-                        new GrantScope(sections), instant(rs, 8), instant(rs, 9), instant(rs, 10),
-                        rs.getString(11)));
-            }
-        }, nhs);
-        List<PatientSharingState.Emergency> emergencies = jdbc.query(
-                "SELECT emergency_id, user_id, declared_at, valid_until, event_id FROM view_emergency WHERE nhs_number = ?",
-                (rs, i) -> new PatientSharingState.Emergency(new EmergencyAccessId(rs.getObject(1, UUID.class)),
-                        new UserId(rs.getObject(2, UUID.class)), instant(rs, 3), instant(rs, 4), rs.getString(5)),
-                nhs);
-        PatientSharingState state = new PatientSharingState(patient, practice, registrationEvent, consents, dissent,
-                grants, sealed, emergencies);
+        SharingStates.Loaded loaded = sharingStates.load(patient);
+        PatientSharingState state = loaded.state();
+        Demographics demographics = loaded.demographics();
 
         Map<EntryId, Row> rows = new java.util.LinkedHashMap<>();
         boolean hasView = ViewTables.ROLES_WITH_VIEW.contains(reader.role());
@@ -264,19 +210,6 @@ public class RecordReads {
             }, args);
         }
         return new Snapshot(inForce, reader, state, demographics, rows, now);
-    }
-
-    /** The reader as the directory sees them now: their teams at the organisation they read for. */
-    private Reader withTeamsFromViews(Reader reader) {
-        if (reader.role() == Role.PATIENT || reader.organisation() == null) {
-            return new Reader(reader.user(), reader.role(), reader.organisation(), Set.of(), reader.self());
-        }
-        List<TeamId> teams = jdbc.query("""
-                SELECT m.team_id FROM view_team_member m JOIN view_team t ON t.team_id = m.team_id
-                WHERE m.user_id = ? AND t.organisation = ?""",
-                (rs, i) -> new TeamId(rs.getObject(1, UUID.class)), reader.user().value(),
-                reader.organisation().value());
-        return new Reader(reader.user(), reader.role(), reader.organisation(), new HashSet<>(teams), reader.self());
     }
 
     private List<EntryVersion> versionsOf(EntryId entry) {

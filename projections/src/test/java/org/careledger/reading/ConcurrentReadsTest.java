@@ -76,7 +76,7 @@ class ConcurrentReadsTest extends ViewsDatabaseTest {
         NhsNumber patient = patient(gpA);
         EntryId toggled = entry(patient, gpA, Section.CONSULTATIONS, Sensitivity.NORMAL);
         EntryId referral = entry(patient, gpA, Section.REFERRALS, Sensitivity.NORMAL);
-        EntryId fromB = entry(patient, gpB, Section.CONSULTATIONS, Sensitivity.NORMAL);
+        EntryId fromB = referredEntry(patient, gpB, gpA, Section.CONSULTATIONS, Sensitivity.NORMAL);
         consent(patient, practiceC, ConsentDirection.SHARE_IN, ConsentDecision.GRANTED, gpA);
         consent(patient, practiceB, ConsentDirection.SHARE_OUT, ConsentDecision.GRANTED, gpA);
         consent(patient, practiceA, ConsentDirection.SHARE_OUT, ConsentDecision.GRANTED, gpA);

@@ -79,7 +79,7 @@ class RecordReadsRulesTest extends ViewsDatabaseTest {
     @Test
     void theRegisteredPracticeSeesItsOwnEntriesWithoutConsentButOtherOrganisationsOnlyWithShareOutAndShareIn() {
         EntryId own = entry(patient, gpA, Section.CONSULTATIONS, Sensitivity.NORMAL);
-        EntryId elsewhere = entry(patient, gpB, Section.CONSULTATIONS, Sensitivity.NORMAL);
+        EntryId elsewhere = referredEntry(patient, gpB, gpA, Section.CONSULTATIONS, Sensitivity.NORMAL);
 
         RecordRead first = readAs(gpA, Set.of(own));
         assertThat(first.basis()).isEqualTo(Basis.REGISTERED);
@@ -87,7 +87,9 @@ class RecordReadsRulesTest extends ViewsDatabaseTest {
         assertThat(first.withheld()).isEqualTo(1);
         assertThat(first.receipt()).containsExactly(registrationEvent());
 
-        consent(patient, practiceB, ConsentDirection.SHARE_OUT, ConsentDecision.GRANTED, gpB);
+        onReferral(patient, gpB, gpA,
+
+                () -> consent(patient, practiceB, ConsentDirection.SHARE_OUT, ConsentDecision.GRANTED, gpB));
         readAs(gpA, Set.of(own)); // share-out alone is not enough
         consent(patient, practiceA, ConsentDirection.SHARE_IN, ConsentDecision.GRANTED, gpA);
         RecordRead both = readAs(gpA, Set.of(own, elsewhere));
@@ -100,8 +102,9 @@ class RecordReadsRulesTest extends ViewsDatabaseTest {
     @Test
     void dissentMakesEveryShareOutRefusedAndWithdrawingItRestoresTheDecisions() {
         EntryId own = entry(patient, gpA, Section.CONSULTATIONS, Sensitivity.NORMAL);
-        EntryId elsewhere = entry(patient, gpB, Section.CONSULTATIONS, Sensitivity.NORMAL);
-        consent(patient, practiceB, ConsentDirection.SHARE_OUT, ConsentDecision.GRANTED, gpB);
+        EntryId elsewhere = referredEntry(patient, gpB, gpA, Section.CONSULTATIONS, Sensitivity.NORMAL);
+        onReferral(patient, gpB, gpA,
+                () -> consent(patient, practiceB, ConsentDirection.SHARE_OUT, ConsentDecision.GRANTED, gpB));
         consent(patient, practiceA, ConsentDirection.SHARE_IN, ConsentDecision.GRANTED, gpA);
         readAs(gpA, Set.of(own, elsewhere));
 
@@ -165,10 +168,11 @@ class RecordReadsRulesTest extends ViewsDatabaseTest {
         OdsCode ooh = organisation(OrganisationType.OUT_OF_HOURS);
         Actor clinician = staff(Role.OOH_CLINICIAN, ooh);
         EntryId unknownConsent = entry(patient, gpA, Section.CONSULTATIONS, Sensitivity.NORMAL);
-        entry(patient, gpB, Section.CONSULTATIONS, Sensitivity.NORMAL);
+        referredEntry(patient, gpB, gpA, Section.CONSULTATIONS, Sensitivity.NORMAL);
         entry(patient, gpA, Section.CONSULTATIONS, Sensitivity.PRIVATE);
         entry(patient, gpA, Section.CONSULTATIONS, Sensitivity.SEALED);
-        consent(patient, practiceB, ConsentDirection.SHARE_OUT, ConsentDecision.REFUSED, gpB);
+        onReferral(patient, gpB, gpA,
+                () -> consent(patient, practiceB, ConsentDirection.SHARE_OUT, ConsentDecision.REFUSED, gpB));
 
         refusedAs(clinician, Refused.NO_BASIS);
         EmergencyAccessId emergency = new EmergencyAccessId(UUID.randomUUID());
@@ -205,7 +209,7 @@ class RecordReadsRulesTest extends ViewsDatabaseTest {
     @Test
     void thePatientSeesTheirOwnRecordExceptWithheldEntriesAndNobodyElses() {
         EntryId normal = entry(patient, gpA, Section.CONSULTATIONS, Sensitivity.NORMAL);
-        EntryId privateEntry = entry(patient, gpB, Section.CONSULTATIONS, Sensitivity.PRIVATE);
+        EntryId privateEntry = referredEntry(patient, gpB, gpA, Section.CONSULTATIONS, Sensitivity.PRIVATE);
         EntryId sealed = entry(patient, gpA, Section.SAFEGUARDING, Sensitivity.SEALED);
         entry(patient, gpA, Section.CONSULTATIONS, Sensitivity.WITHHELD_FROM_PATIENT);
         Reader self = Reader.patient(new UserId(UUID.randomUUID()), patient);

@@ -49,6 +49,7 @@ import org.careledger.shared.GrantId;
 import org.careledger.shared.NhsNumber;
 import org.careledger.shared.OdsCode;
 import org.careledger.shared.OrganisationType;
+import org.careledger.shared.Refusal;
 import org.careledger.shared.Role;
 import org.careledger.shared.Section;
 import org.careledger.shared.Sensitivity;
@@ -131,6 +132,10 @@ class WhoMaySeeWhatPropertyTest extends ViewsDatabaseTest {
     private static final AtomicLong READ_NANOS = new AtomicLong();
     private static final AtomicLong AUDIT_NANOS = new AtomicLong();
     private static final AtomicInteger COMMANDS = new AtomicInteger();
+    private static final AtomicInteger REFUSED_WRITES = new AtomicInteger();
+    /** What a write needs (ADR 8): any basis for the record and consent; REGISTERED or GRANT to hand out access. */
+    private static final Set<Basis> ANY_BASIS = EnumSet.of(Basis.REGISTERED, Basis.GRANT, Basis.EMERGENCY);
+    private static final Set<Basis> GRANTING_BASES = EnumSet.of(Basis.REGISTERED, Basis.GRANT);
     private static volatile long startedAt;
     private static Directory directory;
 
@@ -196,6 +201,8 @@ class WhoMaySeeWhatPropertyTest extends ViewsDatabaseTest {
         System.out.printf("who-may-see-what: %d scenarios (%d current reads, %d history reads) in %d s; "
                         + "%d entries disclosed, %d withheld; outcomes %s%n", SCENARIOS.get(), OPENS.get(),
                 HISTORIES.get(), seconds, DISCLOSED_ENTRIES.get(), WITHHELD_ENTRIES.get(), OUTCOMES);
+        System.out.printf("who-may-see-what: %d writes refused for want of a care relationship%n",
+                REFUSED_WRITES.get());
         System.out.printf("who-may-see-what: %d commands in %d ms, reads %d ms, audit checks %d ms%n", COMMANDS.get(),
                 COMMAND_NANOS.get() / 1_000_000, READ_NANOS.get() / 1_000_000, AUDIT_NANOS.get() / 1_000_000);
         if (SCENARIOS.get() < REQUIRED_SCENARIOS) {
@@ -439,18 +446,10 @@ class WhoMaySeeWhatPropertyTest extends ViewsDatabaseTest {
                 return new Expected(null, Basis.SELF, Set.of(), Set.of(), seen, withheld);
             }
 
-            List<ModelGrant> covering = grants.stream()
-                    .filter(g -> !g.sealed() && g.activeAt(now) && covers(g.grantee, who)).toList();
-            List<ModelEmergency> breakGlass = emergencies.stream()
-                    .filter(x -> x.user().equals(who.user()) && x.activeAt(now)).toList();
-            Basis basis;
-            if (who.organisation().equals(registeredPractice)) {
-                basis = Basis.REGISTERED;
-            } else if (!covering.isEmpty()) {
-                basis = Basis.GRANT;
-            } else if (!breakGlass.isEmpty()) {
-                basis = Basis.EMERGENCY;
-            } else {
+            List<ModelGrant> covering = covering(who, now);
+            List<ModelEmergency> breakGlass = breakGlass(who, now);
+            Basis basis = basisOf(who, now);
+            if (basis == null) {
                 return refused(Refused.NO_BASIS);
             }
 
@@ -496,6 +495,28 @@ class WhoMaySeeWhatPropertyTest extends ViewsDatabaseTest {
                     basis == Basis.EMERGENCY ? breakGlass.stream().map(ModelEmergency::id).collect(Collectors.toSet())
                             : Set.of(),
                     seen, withheld);
+        }
+
+        List<ModelGrant> covering(Who who, Instant now) {
+            return grants.stream().filter(g -> !g.sealed() && g.activeAt(now) && covers(g.grantee, who)).toList();
+        }
+
+        List<ModelEmergency> breakGlass(Who who, Instant now) {
+            return emergencies.stream().filter(x -> x.user().equals(who.user()) && x.activeAt(now)).toList();
+        }
+
+        /**
+         * DESIGN.md's basis of a staff member at {@code now}, the first of REGISTERED, GRANT, EMERGENCY; null when
+         * they have none. Used for reads and, since writes need a care relationship too, for commands.
+         */
+        Basis basisOf(Who who, Instant now) {
+            if (who.organisation().equals(registeredPractice)) {
+                return Basis.REGISTERED;
+            }
+            if (!covering(who, now).isEmpty()) {
+                return Basis.GRANT;
+            }
+            return breakGlass(who, now).isEmpty() ? null : Basis.EMERGENCY;
         }
 
         /** GRANTED allows; UNKNOWN (no decision) allows only in an emergency; REFUSED never. */
@@ -607,24 +628,28 @@ class WhoMaySeeWhatPropertyTest extends ViewsDatabaseTest {
                 case 0 -> recordEntry();
                 case 1 -> onEntry("amend", e -> {
                     Session by = c.of(changers(e));
-                    send(new AmendEntry(m.patient, e.id, content(e.section, "amended"), "corrected", by.actor(),
-                            clock.instant()), "amend " + e.id + " by " + by.label());
-                    e.version++;
-                    e.changes.add(EntryVersion.Change.AMENDED);
+                    if (send(new AmendEntry(m.patient, e.id, content(e.section, "amended"), "corrected", by.actor(),
+                            clock.instant()), "amend " + e.id + " by " + by.label(), holds(by, ANY_BASIS))) {
+                        e.version++;
+                        e.changes.add(EntryVersion.Change.AMENDED);
+                    }
                 });
                 case 2 -> onEntry("enter in error", e -> {
                     Session by = c.of(changers(e));
-                    send(new MarkEntryEnteredInError(m.patient, e.id, "wrong patient", by.actor(), clock.instant()),
-                            "entered in error " + e.id + " by " + by.label());
-                    e.enteredInError = true;
-                    e.changes.add(EntryVersion.Change.ENTERED_IN_ERROR);
+                    if (send(new MarkEntryEnteredInError(m.patient, e.id, "wrong patient", by.actor(),
+                            clock.instant()), "entered in error " + e.id + " by " + by.label(), holds(by, ANY_BASIS))) {
+                        e.enteredInError = true;
+                        e.changes.add(EntryVersion.Change.ENTERED_IN_ERROR);
+                    }
                 });
                 case 3 -> onEntry("change sensitivity", e -> {
                     Session by = c.of(changers(e));
                     Sensitivity to = c.of(SENSITIVITIES);
-                    send(new ChangeEntrySensitivity(m.patient, e.id, to, "reviewed", by.actor(), clock.instant()),
-                            "sensitivity " + e.id + " " + e.sensitivity + " -> " + to + " by " + by.label());
-                    if (to != e.sensitivity) {
+                    boolean applied = send(new ChangeEntrySensitivity(m.patient, e.id, to, "reviewed", by.actor(),
+                                    clock.instant()),
+                            "sensitivity " + e.id + " " + e.sensitivity + " -> " + to + " by " + by.label(),
+                            holds(by, ANY_BASIS));
+                    if (applied && to != e.sensitivity) {
                         e.sensitivity = to;
                         e.changes.add(EntryVersion.Change.SENSITIVITY_CHANGED);
                     }
@@ -641,12 +666,15 @@ class WhoMaySeeWhatPropertyTest extends ViewsDatabaseTest {
 
         void recordEntry() {
             Section section = c.of(SECTIONS);
-            Session author = c.of(d.sessions.stream().filter(s -> writes(s.role()).contains(section)).toList());
+            Session author = pick(d.sessions.stream().filter(s -> writes(s.role()).contains(section)).toList(),
+                    ANY_BASIS);
             Sensitivity sensitivity = SENSITIVITIES.get(c.weighted(4, 2, 2, 2));
             EntryId id = new EntryId(UUID.randomUUID());
-            send(new RecordEntry(m.patient, id, section, content(section, "note"), sensitivity, author.actor(),
-                    clock.instant()), "entry " + id + " " + section + " " + sensitivity + " by " + author.label());
-            m.entries.put(id, new ModelEntry(id, section, author.organisation(), author.user(), sensitivity));
+            if (send(new RecordEntry(m.patient, id, section, content(section, "note"), sensitivity, author.actor(),
+                    clock.instant()), "entry " + id + " " + section + " " + sensitivity + " by " + author.label(),
+                    holds(author, ANY_BASIS))) {
+                m.entries.put(id, new ModelEntry(id, section, author.organisation(), author.user(), sensitivity));
+            }
         }
 
         /** Amend, mark in error, change sensitivity: by a writer of the section at the authoring organisation. */
@@ -670,32 +698,43 @@ class WhoMaySeeWhatPropertyTest extends ViewsDatabaseTest {
             ConsentDecision decision = c.below(4) == 0 ? ConsentDecision.REFUSED : ConsentDecision.GRANTED;
             Actor by;
             ConsentMethod method;
+            boolean related = true; // the patient needs no care relationship with their own record
             if (c.below(3) == 0) {
                 by = Actor.patient(m.patientUser);
                 method = ConsentMethod.ONLINE_BY_PATIENT;
             } else {
-                by = consentRecorder().actor();
+                Session recorder = consentRecorder();
+                by = recorder.actor();
+                related = holds(recorder, ANY_BASIS);
                 method = c.below(2) == 0 ? ConsentMethod.VERBAL : ConsentMethod.WRITTEN;
             }
-            send(new RecordConsentDecision(m.patient, organisation, direction, decision, method, by, clock.instant()),
-                    "consent " + direction + " " + d.name(organisation) + " " + decision + " (" + method + ")");
-            (direction == ConsentDirection.SHARE_OUT ? m.shareOut : m.shareIn).put(organisation, decision);
+            if (send(new RecordConsentDecision(m.patient, organisation, direction, decision, method, by,
+                            clock.instant()),
+                    "consent " + direction + " " + d.name(organisation) + " " + decision + " (" + method + ") by "
+                            + by.role() + "@" + by.organisation(), related)) {
+                (direction == ConsentDirection.SHARE_OUT ? m.shareOut : m.shareIn).put(organisation, decision);
+            }
         }
 
         Session consentRecorder() {
-            return c.of(d.sessions.stream().filter(s -> s.role() != Role.IG_OFFICER).toList());
+            return pick(d.sessions.stream().filter(s -> s.role() != Role.IG_OFFICER).toList(), ANY_BASIS);
         }
 
         void dissent() {
             boolean patientSelf = c.below(2) == 0;
-            Actor by = patientSelf ? Actor.patient(m.patientUser) : consentRecorder().actor();
+            Session recorder = patientSelf ? null : consentRecorder();
+            Actor by = patientSelf ? Actor.patient(m.patientUser) : recorder.actor();
+            boolean related = patientSelf || holds(recorder, ANY_BASIS);
             ConsentMethod method = patientSelf ? ConsentMethod.ONLINE_BY_PATIENT : ConsentMethod.WRITTEN;
-            if (m.dissent) {
-                send(new WithdrawDissent(m.patient, method, by, clock.instant()), "dissent withdrawn");
-            } else {
-                send(new RecordDissent(m.patient, method, by, clock.instant()), "dissent recorded");
+            String label = patientSelf ? "the patient" : recorder.label();
+            boolean applied = m.dissent
+                    ? send(new WithdrawDissent(m.patient, method, by, clock.instant()), "dissent withdrawn by " + label,
+                    related)
+                    : send(new RecordDissent(m.patient, method, by, clock.instant()), "dissent recorded by " + label,
+                    related);
+            if (applied) {
+                m.dissent = !m.dissent;
             }
-            m.dissent = !m.dissent;
         }
 
         Grantee grantee(boolean organisations) {
@@ -728,7 +767,13 @@ class WhoMaySeeWhatPropertyTest extends ViewsDatabaseTest {
         }
 
         Session grantor() {
-            return c.of(d.sessions.stream().filter(s -> s.role() != Role.IG_OFFICER).toList());
+            return pick(d.sessions.stream().filter(s -> s.role() != Role.IG_OFFICER).toList(), GRANTING_BASES);
+        }
+
+        /** ADR 8: an out-of-hours clinician opening an out-of-hours episode for their own organisation. */
+        boolean ownOutOfHoursEpisode(Session by, GrantReason reason, Grantee grantee) {
+            return by.role() == Role.OOH_CLINICIAN && reason == GrantReason.OUT_OF_HOURS_EPISODE
+                    && grantee.equals(Grantee.organisation(by.organisation()));
         }
 
         void grant() {
@@ -747,10 +792,19 @@ class WhoMaySeeWhatPropertyTest extends ViewsDatabaseTest {
             Instant[] w = window();
             GrantId id = new GrantId(UUID.randomUUID());
             Session by = grantor();
-            send(new GrantAccess(m.patient, id, grantee, reason, new GrantScope(scope), w[0], w[1], by.actor(),
+            if (by.role() == Role.OOH_CLINICIAN && c.below(3) == 0) {
+                // the out-of-hours service opening its episode for itself, with or without a prior basis
+                reason = GrantReason.OUT_OF_HOURS_EPISODE;
+                grantee = Grantee.organisation(by.organisation());
+                w = window();
+            }
+            boolean related = holds(by, GRANTING_BASES) || ownOutOfHoursEpisode(by, reason, grantee);
+            if (send(new GrantAccess(m.patient, id, grantee, reason, new GrantScope(scope), w[0], w[1], by.actor(),
                             clock.instant()),
-                    "grant " + id + " to " + describe(grantee) + " scope " + scope + " " + window(w));
-            m.grants.add(new ModelGrant(id, grantee, scope, null, w[0], w[1]));
+                    "grant " + id + " (" + reason + ") to " + describe(grantee) + " scope " + scope + " " + window(w)
+                            + " by " + by.label(), related)) {
+                m.grants.add(new ModelGrant(id, grantee, scope, null, w[0], w[1]));
+            }
         }
 
         void sealedGrant() {
@@ -768,10 +822,13 @@ class WhoMaySeeWhatPropertyTest extends ViewsDatabaseTest {
             Grantee grantee = grantee(false);
             Instant[] w = window();
             GrantId id = new GrantId(UUID.randomUUID());
-            send(new GrantSealedEntryAccess(m.patient, id, grantee, List.copyOf(named), "covering colleague", w[0],
-                            w[1], grantor().actor(), clock.instant()),
-                    "sealed-entry grant " + id + " to " + describe(grantee) + " for " + named + " " + window(w));
-            m.grants.add(new ModelGrant(id, grantee, null, named, w[0], w[1]));
+            Session by = grantor();
+            if (send(new GrantSealedEntryAccess(m.patient, id, grantee, List.copyOf(named), "covering colleague", w[0],
+                            w[1], by.actor(), clock.instant()),
+                    "sealed-entry grant " + id + " to " + describe(grantee) + " for " + named + " " + window(w)
+                            + " by " + by.label(), holds(by, GRANTING_BASES))) {
+                m.grants.add(new ModelGrant(id, grantee, null, named, w[0], w[1]));
+            }
         }
 
         String window(Instant[] w) {
@@ -790,10 +847,14 @@ class WhoMaySeeWhatPropertyTest extends ViewsDatabaseTest {
                 return;
             }
             ModelGrant g = c.of(live);
-            Session by = c.of(d.sessions); // granting roles and IG officers may revoke
-            send(new RevokeAccessGrant(m.patient, g.id, "no longer needed", by.actor(), clock.instant()),
-                    "revoke " + g.id + " by " + by.label());
-            g.revokedAt = clock.instant();
+            // granting roles with a REGISTERED or GRANT basis, and IG officers, may revoke
+            Session by = c.below(4) == 0 ? c.of(d.sessions)
+                    : pick(d.sessions.stream().filter(s -> s.role() != Role.IG_OFFICER).toList(), GRANTING_BASES);
+            boolean related = by.role() == Role.IG_OFFICER || holds(by, GRANTING_BASES);
+            if (send(new RevokeAccessGrant(m.patient, g.id, "no longer needed", by.actor(), clock.instant()),
+                    "revoke " + g.id + " by " + by.label(), related)) {
+                g.revokedAt = clock.instant();
+            }
         }
 
         void emergency() {
@@ -827,16 +888,65 @@ class WhoMaySeeWhatPropertyTest extends ViewsDatabaseTest {
             return EntryContent.text(text, date);
         }
 
+        /** A command that needs no care relationship (registration, transfer, emergency): it must succeed. */
         void send(Object command, String description) {
-            trace.add(description);
+            boolean applied = send(command, description, true);
+            assert applied;
+        }
+
+        /**
+         * Sends a command that the model says the actor may ({@code related}) or may not (no care relationship)
+         * issue. Related: it must succeed. Unrelated: it must be refused with NO_CARE_RELATIONSHIP, and the model
+         * leaves it unapplied. Any other failure fails the try. Returns whether the command was applied.
+         */
+        boolean send(Object command, String description, boolean related) {
+            trace.add(description + (related ? "" : " [no care relationship: expect refusal]"));
             try {
                 long t0 = System.nanoTime();
                 commands.sendAndWait(command);
                 COMMAND_NANOS.addAndGet(System.nanoTime() - t0);
                 COMMANDS.incrementAndGet();
             } catch (RuntimeException e) {
-                throw new AssertionError("command refused unexpectedly: " + description + "\n" + history(), e);
+                Refusal refusal = refusalIn(e);
+                if (!related && refusal != null && refusal.kind() == Refusal.Kind.NO_CARE_RELATIONSHIP) {
+                    REFUSED_WRITES.incrementAndGet();
+                    return false;
+                }
+                throw new AssertionError("command failed unexpectedly: " + description + "\n" + history(), e);
             }
+            if (!related) {
+                throw new AssertionError("command without a care relationship was applied: " + description + "\n"
+                        + history());
+            }
+            return true;
+        }
+
+        Refusal refusalIn(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof Refusal refusal) {
+                    return refusal;
+                }
+            }
+            return null;
+        }
+
+        Who who(Session s) {
+            return new Who(s.label(), s.user(), s.role(), s.organisation(), null);
+        }
+
+        /** True when the session holds one of these bases for the patient now (the model's view). */
+        boolean holds(Session s, Set<Basis> bases) {
+            Basis basis = m.basisOf(who(s), clock.instant());
+            return basis != null && bases.contains(basis);
+        }
+
+        /**
+         * Picks an actor among candidates: three times in four among those holding one of the bases (when there are
+         * any), so that histories grow; otherwise among all, so that unrelated writers are tried too.
+         */
+        Session pick(List<Session> candidates, Set<Basis> bases) {
+            List<Session> related = candidates.stream().filter(s -> holds(s, bases)).toList();
+            return related.isEmpty() || c.below(4) == 0 ? c.of(candidates) : c.of(related);
         }
 
         // ---- reads -----------------------------------------------------------------------------------------

@@ -157,6 +157,12 @@ class ViewRebuildTest extends ViewsDatabaseTest {
         EntryId sealed = entry(patient, gpA, Section.MENTAL_HEALTH, Sensitivity.NORMAL);
         commands.sendAndWait(new ChangeEntrySensitivity(patient, sealed, Sensitivity.SEALED, "sensitive", gpA,
                 clock.instant()));
+        // writers elsewhere need a care relationship first (ADR 8): the grants that give them one
+        grant(patient, Grantee.team(nursing), GrantScope.wholeRecord(), Duration.ofDays(30), gpA);
+        grant(patient, Grantee.organisation(council), GrantScope.of(Section.CARE_PLANS, Section.COMMUNITY_NURSING,
+                Section.SOCIAL_CARE), Duration.ofDays(30), gpA);
+        GrantId revoked = grant(patient, Grantee.user(gpB.user()), GrantScope.of(Section.CONSULTATIONS),
+                Duration.ofDays(3), gpA);
         entry(patient, gpB, Section.CARE_PLANS, Sensitivity.WITHHELD_FROM_PATIENT);
         EntryId nursingNote = entry(patient, nurse, Section.COMMUNITY_NURSING, Sensitivity.NORMAL);
         entry(patient, socialWorker, Section.SOCIAL_CARE, Sensitivity.PRIVATE);
@@ -169,11 +175,6 @@ class ViewRebuildTest extends ViewsDatabaseTest {
         commands.sendAndWait(new RecordDissent(patient, ConsentMethod.VERBAL, gpA, clock.instant()));
         commands.sendAndWait(new WithdrawDissent(patient, ConsentMethod.VERBAL, gpA, clock.instant()));
 
-        grant(patient, Grantee.team(nursing), GrantScope.wholeRecord(), Duration.ofDays(30), gpA);
-        grant(patient, Grantee.organisation(council), GrantScope.of(Section.CARE_PLANS, Section.COMMUNITY_NURSING,
-                Section.SOCIAL_CARE), Duration.ofDays(30), gpA);
-        GrantId revoked = grant(patient, Grantee.user(gpB.user()), GrantScope.of(Section.CONSULTATIONS),
-                Duration.ofDays(3), gpA);
         commands.sendAndWait(new RevokeAccessGrant(patient, revoked, "done", gpA, clock.instant()));
         commands.sendAndWait(new GrantSealedEntryAccess(patient, new GrantId(UUID.randomUUID()),
                 Grantee.user(gpB.user()), List.of(sealed), "second opinion", clock.instant(),

@@ -143,6 +143,26 @@ public abstract class ViewsDatabaseTest {
                 ConsentMethod.VERBAL, by, clock.instant()));
     }
 
+    /**
+     * Writes need a care relationship (ADR 8): {@code writes} runs while {@code who} holds a referral from
+     * {@code referrer} (who must hold a basis), revoked straight after, so it leaves no basis behind for later reads.
+     */
+    protected void onReferral(NhsNumber patient, Actor who, Actor referrer, Runnable writes) {
+        GrantId referral = grant(patient, Grantee.user(who.user()), GrantScope.wholeRecord(), Duration.ofHours(1),
+                referrer);
+        writes.run();
+        commands.sendAndWait(new org.careledger.access.RevokeAccessGrant(patient, referral, "episode over", referrer,
+                clock.instant()));
+    }
+
+    /** An entry by an author who would otherwise hold no basis: written on a referral (see {@link #onReferral}). */
+    protected EntryId referredEntry(NhsNumber patient, Actor author, Actor referrer, Section section,
+                                    Sensitivity sensitivity) {
+        EntryId[] entry = new EntryId[1];
+        onReferral(patient, author, referrer, () -> entry[0] = entry(patient, author, section, sensitivity));
+        return entry[0];
+    }
+
     protected GrantId grant(NhsNumber patient, Grantee grantee, GrantScope scope, Duration lasts, Actor by) {
         GrantId grant = new GrantId(UUID.randomUUID());
         commands.sendAndWait(new GrantAccess(patient, grant, grantee, GrantReason.REFERRAL, scope, clock.instant(),

@@ -37,7 +37,10 @@ public enum Problem {
     CONFLICTING_STATE(HttpStatus.CONFLICT, "Conflicts with the current state"),
 
     // ---- the edge's own ----
-    /** A record read without a basis, or of an unknown patient: the same answer for both (no probing). */
+    /**
+     * A record read without a basis, a write without a care relationship, or either for an unknown patient: the same
+     * answer for all (no probing).
+     */
     RECORD_NOT_AVAILABLE(HttpStatus.NOT_FOUND, "Record not available"),
     VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "Validation failed"),
     MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "Malformed request body"),
@@ -70,11 +73,13 @@ public enum Problem {
     }
 
     /**
-     * The problem for a refusal: the one of the same name, except UNKNOWN_PATIENT, which answers exactly as a record
-     * the caller may not open ({@link #RECORD_NOT_AVAILABLE}): nobody learns whether a patient exists by probing.
+     * The problem for a refusal: the one of the same name, except UNKNOWN_PATIENT and NO_CARE_RELATIONSHIP (a write
+     * by someone with no basis for the patient), which answer exactly as a record the caller may not open
+     * ({@link #RECORD_NOT_AVAILABLE}): nobody learns whether a patient exists by probing, reading or writing.
      */
     public static Problem of(Refusal.Kind kind) {
-        return kind == Refusal.Kind.UNKNOWN_PATIENT ? RECORD_NOT_AVAILABLE : valueOf(kind.name());
+        return kind == Refusal.Kind.UNKNOWN_PATIENT || kind == Refusal.Kind.NO_CARE_RELATIONSHIP
+                ? RECORD_NOT_AVAILABLE : valueOf(kind.name());
     }
 
     /** The one body every unavailable record gets, whatever the reason. */

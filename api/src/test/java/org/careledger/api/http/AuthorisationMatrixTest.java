@@ -130,4 +130,35 @@ class AuthorisationMatrixTest extends ApiTest {
         assertThat(wrong).isEmpty();
         assertThat(writes()).as("the matrix sends only empty or refused bodies: nothing written").isEqualTo(writesBefore);
     }
+
+    @Test
+    void a_write_to_a_patient_the_writer_has_no_care_relationship_with_is_refused_like_an_unknown_patient() {
+        World w = world();
+        NhsNumber unknown = freshNhsNumber();
+        Map<String, Object> entry = Map.of("section", "CONSULTATIONS",
+                "content", Map.of("text", "seen", "effectiveDate", "2024-01-01"));
+        Map<String, Object> consent = Map.of("organisation", "LA601", "direction", "SHARE_IN", "decision", "GRANTED",
+                "method", "VERBAL");
+        Map<String, Object> grant = Map.of("grantee", Map.of("kind", "ORGANISATION", "id", "LA601"),
+                "reason", "REFERRAL", "sections", List.of("DEMOGRAPHICS", "PROBLEMS"),
+                "validUntil", java.time.Instant.now().plusSeconds(86_400).toString());
+        Map<String, Map<String, Object>> writes = new LinkedHashMap<>();
+        writes.put("/entries", entry);
+        writes.put("/consent/decisions", consent);
+        writes.put("/grants", grant);
+        List<String> unrelated = List.of("social-worker", "pharmacist", "mental-health-practitioner", "specialist");
+        long writesBefore = writes();
+        for (String user : unrelated) {
+            for (Map.Entry<String, Map<String, Object>> write : writes.entrySet()) {
+                Answer known = post(user, "/api/patients/" + w.patient() + write.getKey(), write.getValue());
+                assertProblem(known, 404, "record-not-available");
+                Answer none = post(user, "/api/patients/" + unknown + write.getKey(), write.getValue());
+                assertThat(none.status()).as(user + " " + write.getKey()).isEqualTo(404);
+                assertThat(none.body().get("type")).isEqualTo(known.body().get("type"));
+                assertThat(none.body().get("title")).isEqualTo(known.body().get("title"));
+                assertThat(none.body().get("detail")).isEqualTo(known.body().get("detail"));
+            }
+        }
+        assertThat(writes()).as("nothing written for a writer without a care relationship").isEqualTo(writesBefore);
+    }
 }

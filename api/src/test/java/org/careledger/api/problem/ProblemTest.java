@@ -19,6 +19,7 @@ class ProblemTest {
             assertThat(problem.status().is4xxClientError()).as(kind.name()).isTrue();
         }
         assertThat(Problem.of(Refusal.Kind.UNKNOWN_PATIENT)).isEqualTo(Problem.RECORD_NOT_AVAILABLE);
+        assertThat(Problem.of(Refusal.Kind.NO_CARE_RELATIONSHIP)).isEqualTo(Problem.RECORD_NOT_AVAILABLE);
         assertThat(Problem.of(Refusal.Kind.STALE_VERSION).status().value()).isEqualTo(412);
     }
 
