@@ -128,6 +128,16 @@ class AuditTrailTest extends LedgerDatabaseTest {
         assertThat(opened).extracting(AuditRecord::basis).containsExactly("REGISTERED", "REGISTERED", "GRANT");
         assertThat(opened.get(2).grant()).isNotNull();
         assertThat(world.eventsOfType(AuditTrailQueried.class, gp.user().toString())).isEqualTo(2);
+
+        // IG can ask for one basis only, of a user's reads and of a patient's accesses
+        assertThat(trail.recordsOpenedBy(IG, gp.user(), Basis.GRANT, period, AuditPage.Request.first(10)).items())
+                .extracting(AuditRecord::patient).containsExactly(patients.get(2).value());
+        assertThat(trail.recordsOpenedBy(IG, gp.user(), Basis.REGISTERED, period, AuditPage.Request.first(10)).items())
+                .extracting(AuditRecord::patient).containsExactly(patients.get(0).value(), patients.get(1).value());
+        assertThat(trail.accessesToPatient(IG, patients.get(2), Basis.REGISTERED, period, AuditPage.Request.first(10))
+                .items()).isEmpty();
+        assertThat(trail.accessesToPatient(IG, patients.get(2), Basis.GRANT, period, AuditPage.Request.first(10))
+                .items()).hasSize(1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.careledger.api.audit;
 
+import org.careledger.access.AccessDecision;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
@@ -55,23 +56,27 @@ class AuditController {
     }
 
     @GetMapping("/patients/{nhsNumber}/accesses")
-    @Operation(summary = "Who accessed this patient's record: reads, refusals, emergencies")
+    @Operation(summary = "Who accessed this patient's record: reads, refusals, emergencies (optionally on one basis)")
     Page<AuditRecord> patient(@AuthenticationPrincipal SignedInUser user, @PathVariable String nhsNumber,
+                              @RequestParam(required = false) AccessDecision.Basis basis,
                               @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
                               @RequestParam(defaultValue = "50") @Min(1) @Max(AuditPage.MAX_SIZE) int size,
                               @RequestParam(required = false) String after) {
         NhsNumber patient = NhsNumber.of(nhsNumber);
-        return ask(from, to, size, after, (p) -> trail.accessesToPatient(user.actor(), patient, p.period, p.request));
+        return ask(from, to, size, after, (p) -> trail.accessesToPatient(user.actor(), patient, basis, p.period,
+                p.request));
     }
 
     @GetMapping("/users/{user}/accesses")
     @Operation(summary = "Which records a user opened (or was refused, or broke glass on), on what basis")
     Page<AuditRecord> user(@AuthenticationPrincipal SignedInUser user, @PathVariable("user") String subject,
+                           @RequestParam(required = false) AccessDecision.Basis basis,
                            @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
                            @RequestParam(defaultValue = "50") @Min(1) @Max(AuditPage.MAX_SIZE) int size,
                            @RequestParam(required = false) String after) {
         UserId reader = UserId.of(subject);
-        return ask(from, to, size, after, (p) -> trail.recordsOpenedBy(user.actor(), reader, p.period, p.request));
+        return ask(from, to, size, after, (p) -> trail.recordsOpenedBy(user.actor(), reader, basis, p.period,
+                p.request));
     }
 
     @GetMapping("/entries/{entry}/readers")

@@ -1,5 +1,6 @@
 package org.careledger.audit.trail;
 
+import org.careledger.access.AccessDecision;
 import org.careledger.audit.AuditTrailQueried;
 import org.careledger.audit.AuditTrailQueried.AuditQuestion;
 import org.careledger.shared.Actor;
@@ -56,16 +57,42 @@ public class AuditTrail {
     /** For a patient: who accessed the record, when, from where, on what basis, which entries (and refusals). */
     public AuditPage<AuditRecord> accessesToPatient(Actor by, NhsNumber patient, AuditPeriod period,
                                                     AuditPage.Request page) {
+        return accessesToPatient(by, patient, null, period, page);
+    }
+
+    /** The same, only the reads on one basis (REGISTERED, GRANT, EMERGENCY, SELF); null for all. */
+    public AuditPage<AuditRecord> accessesToPatient(Actor by, NhsNumber patient, AccessDecision.Basis basis,
+                                                    AuditPeriod period, AuditPage.Request page) {
         Refusal.requireValue(patient, "patient");
         audit(by, AuditQuestion.ACCESSES_TO_PATIENT, patient.value(), period);
-        return records("patient = ? AND " + ROW_KINDS, List.of(patient.value()), period, page);
+        return records("patient = ? AND " + ROW_KINDS + onBasis(basis), withBasis(List.of(patient.value()), basis),
+                period, page);
     }
 
     /** For a user: which records they opened (or were refused, or broke glass on), and on what basis. */
     public AuditPage<AuditRecord> recordsOpenedBy(Actor by, UserId user, AuditPeriod period, AuditPage.Request page) {
+        return recordsOpenedBy(by, user, null, period, page);
+    }
+
+    /** The same, only the reads on one basis (REGISTERED, GRANT, EMERGENCY, SELF); null for all. */
+    public AuditPage<AuditRecord> recordsOpenedBy(Actor by, UserId user, AccessDecision.Basis basis,
+                                                  AuditPeriod period, AuditPage.Request page) {
         Refusal.requireValue(user, "user");
         audit(by, AuditQuestion.RECORDS_OPENED_BY_USER, user.toString(), period);
-        return records("user_id = ? AND " + ROW_KINDS, List.of(user.value()), period, page);
+        return records("user_id = ? AND " + ROW_KINDS + onBasis(basis), withBasis(List.of(user.value()), basis),
+                period, page);
+    }
+
+    private static String onBasis(AccessDecision.Basis basis) {
+        return basis == null ? "" : " AND basis = ?";
+    }
+
+    private static List<Object> withBasis(List<Object> args, AccessDecision.Basis basis) {
+        List<Object> all = new ArrayList<>(args);
+        if (basis != null) {
+            all.add(basis.name());
+        }
+        return List.copyOf(all);
     }
 
     /** For an entry: every read that disclosed it, and which version. */
