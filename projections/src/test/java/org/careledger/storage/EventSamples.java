@@ -14,6 +14,7 @@ import org.careledger.access.Grantee;
 import org.careledger.access.SealedEntryAccessGranted;
 import org.careledger.audit.AuditTrailQueried;
 import org.careledger.audit.Channel;
+import org.careledger.audit.ConsentViewed;
 import org.careledger.audit.DisclosedEntry;
 import org.careledger.audit.PatientSearched;
 import org.careledger.audit.Purpose;
@@ -129,6 +130,7 @@ final class EventSamples {
                         List.of(new DisclosedEntry(ENTRY, 2)), 3, GP, AT),
                 new RecordAccessRefused(PATIENT, AccessDecision.Refused.NO_BASIS, Purpose.DIRECT_CARE, Channel.API,
                         RecordView.CURRENT, "1", GP, AT),
+                new ConsentViewed(PATIENT, Channel.FHIR_EXPORT, RecordView.EXPORT, Actor.patient(PATIENT_USER), AT),
                 new PatientSearched(PatientSearched.SearchKind.SURNAME_AND_BIRTH_DATE, List.of(PATIENT), Channel.WEB, GP,
                         AT),
                 new AuditTrailQueried(AuditTrailQueried.AuditQuestion.READERS_OF_ENTRY, ENTRY.toString(),

@@ -1,5 +1,9 @@
 package org.careledger.api.fhir;
 
+import org.careledger.audit.Channel;
+import org.careledger.audit.ConsentViewed;
+import org.careledger.audit.RecordView;
+import org.careledger.audit.trail.AuditAppender;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
@@ -37,8 +41,8 @@ import java.time.Instant;
  *   <li>{@code GET /fhir/me/$everything}: the signed-in patient's own record (SELF, purpose PATIENT_ACCESS).</li>
  *   <li>{@code GET /fhir/me/AuditEvent}: the patient's access history, the same query (and the same
  *       AUDIT_QUERIED audit) as {@code GET /api/me/access-history}.</li>
- *   <li>{@code GET /fhir/me/Consent}: the patient's consent to share. Not audited, like {@code GET /api/me/consent}:
- *       consent holds no clinical content and nothing audits a consent read today.</li>
+ *   <li>{@code GET /fhir/me/Consent}: the patient's consent to share, audited ({@code ConsentViewed}, EXPORT) before
+ *       it is returned, like {@code GET /api/me/consent}.</li>
  *   <li>{@code GET /fhir/AuditEvent?patient=&from=&to=}: IG's export of a patient's access history through
  *       AuditTrail (which checks the role and appends AuditTrailQueried). Never clinical content.</li>
  * </ul>
@@ -56,7 +60,10 @@ class FhirController {
     private final FhirExports exports;
     private final Commands commands;
 
-    FhirController(FhirExports exports, Commands commands) {
+    private final AuditAppender audit;
+
+    FhirController(FhirExports exports, Commands commands, AuditAppender audit) {
+        this.audit = audit;
         this.exports = exports;
         this.commands = commands;
     }
@@ -91,6 +98,8 @@ class FhirController {
     @GetMapping("/me/Consent")
     @Operation(summary = "My consent to share (per organisation and direction, and dissent) as FHIR Consent resources")
     ResponseEntity<String> myConsent(@AuthenticationPrincipal SignedInUser user) {
+        audit.append(new ConsentViewed(user.nhsNumber(), Channel.FHIR_EXPORT, RecordView.EXPORT, user.actor(),
+                commands.now()));
         return fhir(exports.consent(user.nhsNumber()));
     }
 

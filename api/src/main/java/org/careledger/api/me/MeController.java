@@ -1,5 +1,7 @@
 package org.careledger.api.me;
 
+import org.careledger.audit.ConsentViewed;
+import org.careledger.audit.trail.AuditAppender;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -59,7 +61,11 @@ class MeController {
     private final MyConsent consent;
     private final Commands commands;
 
-    MeController(RecordReads reads, PatientAccessHistory history, MyConsent consent, Commands commands) {
+    private final AuditAppender audit;
+
+    MeController(RecordReads reads, PatientAccessHistory history, MyConsent consent, Commands commands,
+                 AuditAppender audit) {
+        this.audit = audit;
         this.reads = reads;
         this.history = history;
         this.consent = consent;
@@ -143,6 +149,8 @@ class MeController {
     @GetMapping("/consent")
     @Operation(summary = "My consent: dissent, and share-out / share-in per organisation")
     MyConsent.Consent consent(@AuthenticationPrincipal SignedInUser user) {
+        audit.append(new ConsentViewed(user.nhsNumber(), Channel.API,
+                org.careledger.audit.RecordView.CURRENT, user.actor(), commands.now()));
         return consent.of(user.nhsNumber());
     }
 

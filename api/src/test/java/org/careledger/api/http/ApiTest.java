@@ -174,6 +174,14 @@ abstract class ApiTest {
                 Long.class);
     }
 
+    /** ConsentViewed events for a patient: a read of their consent, on screen or exported. */
+    long consentViewsOf(String patient, String view) {
+        return jdbc.queryForObject("""
+                SELECT count(*) FROM domain_event_entry WHERE payload_type = 'org.careledger.audit.ConsentViewed'
+                   AND convert_from(payload, 'UTF8')::jsonb ->> 'patient' = ?
+                   AND convert_from(payload, 'UTF8')::jsonb ->> 'view' = ?""", Long.class, patient, view);
+    }
+
     long refusalsOf(NhsNumber patient) {
         return jdbc.queryForObject("""
                 SELECT count(*) FROM domain_event_entry WHERE payload_type = 'org.careledger.audit.RecordAccessRefused'
@@ -181,18 +189,8 @@ abstract class ApiTest {
     }
 
     static void eventually(BooleanSupplier condition, String what) {
-        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("not within 30 s: " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(condition::getAsBoolean);
     }
 
     // ---- the demo people the tests sign in as ------------------------------------------------------------

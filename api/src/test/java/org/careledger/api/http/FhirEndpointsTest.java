@@ -117,9 +117,14 @@ class FhirEndpointsTest extends ApiTest {
         assertThat(nurse.getEntityFirstRep().getWhat().getIdentifier().getValue()).isEqualTo(patient);
         assertThat(history.raw()).doesNotContain("Asthma").doesNotContain("Lives alone");
 
-        // consent, as Consent resources
+        // consent, as Consent resources: an export, audited before it is returned
+        long exportsBefore = consentViewsOf(patient, "EXPORT");
+        long viewsBefore = consentViewsOf(patient, "CURRENT");
         Answer consent = get(patient, "/fhir/me/Consent");
         assertThat(consent.status()).as(consent.raw()).isEqualTo(200);
+        assertThat(consentViewsOf(patient, "EXPORT")).isEqualTo(exportsBefore + 1);
+        assertThat(get(patient, "/api/me/consent").status()).isEqualTo(200);
+        assertThat(consentViewsOf(patient, "CURRENT")).isEqualTo(viewsBefore + 1);
         Bundle consents = parseBundle(consent.raw());
         assertThat(consents.getEntry()).isNotEmpty()
                 .allSatisfy(e -> assertThat(e.getResource()).isInstanceOf(Consent.class));

@@ -9,6 +9,7 @@ import org.careledger.access.UnrecognisedAccessReported;
 import org.careledger.alert.AlertClosed;
 import org.careledger.alert.AlertReviewed;
 import org.careledger.audit.AuditTrailQueried;
+import org.careledger.audit.ConsentViewed;
 import org.careledger.audit.DisclosedEntry;
 import org.careledger.audit.PatientSearched;
 import org.careledger.audit.RecordAccessRefused;
@@ -158,6 +159,22 @@ public class AuditTrailProjection {
                     name(e.channel()), name(e.query()), returned);
         }
         log.debug("audit: search {} at index {}", id, index);
+    }
+
+    @EventHandler
+    void on(ConsentViewed e, EventMessage<?> message, TrackingToken token) {
+        long index = index(token);
+        String id = message.getIdentifier();
+        for (String s : generations.writable()) {
+            jdbc.update("""
+                    INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
+                        patient, channel, record_view)
+                    VALUES (?, ?, 'CONSENT_VIEWED', ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING""".formatted(s),
+                    id, index, ts(e.at()), e.by().user().value(), e.by().role().name(), org(e.by()),
+                    nhs(e.patient()), name(e.channel()), name(e.view()));
+        }
+        log.debug("audit: consent viewed {} at index {}", id, index);
     }
 
     @EventHandler
