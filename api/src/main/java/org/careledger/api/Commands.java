@@ -1,5 +1,12 @@
 package org.careledger.api;
 
+import org.careledger.audit.RecordWriteRefused;
+import org.careledger.audit.trail.AuditAppender;
+import org.careledger.shared.NhsNumber;
+import org.careledger.shared.Refusal;
+
+import java.lang.reflect.RecordComponent;
+import java.util.Optional;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.stereotype.Component;
 
@@ -16,17 +23,51 @@ public class Commands {
 
     private final CommandGateway gateway;
     private final Clock clock;
+    private final AuditAppender audit;
 
-    public Commands(CommandGateway gateway, Clock clock) {
+    public Commands(CommandGateway gateway, Clock clock, AuditAppender audit) {
         this.gateway = gateway;
         this.clock = clock;
+        this.audit = audit;
     }
 
     public Instant now() {
         return clock.instant();
     }
 
+    /**
+     * Sends the command and waits. A write refused for want of a care relationship (or for an unknown patient, which
+     * answers alike) is a refusal of access: it is audited ({@link RecordWriteRefused}) before the refusal goes back.
+     */
     public void send(Object command) {
-        gateway.sendAndWait(command);
+        try {
+            gateway.sendAndWait(command);
+        } catch (Refusal refusal) {
+            if (refusal.kind() == Refusal.Kind.NO_CARE_RELATIONSHIP || refusal.kind() == Refusal.Kind.UNKNOWN_PATIENT) {
+                patientOf(command).ifPresent(patient -> {
+                    org.careledger.shared.Command stamped = (org.careledger.shared.Command) command;
+                    audit.append(new RecordWriteRefused(patient, command.getClass().getSimpleName(), refusal.kind(),
+                            stamped.by(), stamped.at()));
+                });
+            }
+            throw refusal;
+        }
+    }
+
+    /** The patient a command is about: its {@code patient} component, if it has one. */
+    static Optional<NhsNumber> patientOf(Object command) {
+        if (!(command instanceof org.careledger.shared.Command) || !command.getClass().isRecord()) {
+            return Optional.empty();
+        }
+        for (RecordComponent component : command.getClass().getRecordComponents()) {
+            if (component.getName().equals("patient") && component.getType() == NhsNumber.class) {
+                try {
+                    return Optional.ofNullable((NhsNumber) component.getAccessor().invoke(command));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("record accessor not callable: " + component.getName(), e);
+                }
+            }
+        }
+        return Optional.empty();
     }
 }

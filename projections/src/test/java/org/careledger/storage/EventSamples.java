@@ -21,6 +21,7 @@ import org.careledger.audit.Purpose;
 import org.careledger.audit.RecordAccessRefused;
 import org.careledger.audit.RecordAccessed;
 import org.careledger.audit.RecordView;
+import org.careledger.audit.RecordWriteRefused;
 import org.careledger.consent.ConsentDecision;
 import org.careledger.consent.ConsentDecisionRecorded;
 import org.careledger.consent.ConsentDirection;
@@ -131,6 +132,8 @@ final class EventSamples {
                 new RecordAccessRefused(PATIENT, AccessDecision.Refused.NO_BASIS, Purpose.DIRECT_CARE, Channel.API,
                         RecordView.CURRENT, "1", GP, AT),
                 new ConsentViewed(PATIENT, Channel.FHIR_EXPORT, RecordView.EXPORT, Actor.patient(PATIENT_USER), AT),
+                new RecordWriteRefused(PATIENT, "RecordEntry", org.careledger.shared.Refusal.Kind.NO_CARE_RELATIONSHIP,
+                        GP, AT),
                 new PatientSearched(PatientSearched.SearchKind.SURNAME_AND_BIRTH_DATE, List.of(PATIENT), Channel.WEB, GP,
                         AT),
                 new AuditTrailQueried(AuditTrailQueried.AuditQuestion.READERS_OF_ENTRY, ENTRY.toString(),

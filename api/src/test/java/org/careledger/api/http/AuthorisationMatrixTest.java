@@ -1,5 +1,6 @@
 package org.careledger.api.http;
 
+import org.careledger.audit.RecordWriteRefused;
 import org.careledger.shared.NhsNumber;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +149,7 @@ class AuthorisationMatrixTest extends ApiTest {
         writes.put("/grants", grant);
         List<String> unrelated = List.of("social-worker", "pharmacist", "mental-health-practitioner", "specialist");
         long writesBefore = writes();
+        long refusedBefore = writeRefusals();
         for (String user : unrelated) {
             for (Map.Entry<String, Map<String, Object>> write : writes.entrySet()) {
                 Answer known = post(user, "/api/patients/" + w.patient() + write.getKey(), write.getValue());
@@ -160,5 +162,12 @@ class AuthorisationMatrixTest extends ApiTest {
             }
         }
         assertThat(writes()).as("nothing written for a writer without a care relationship").isEqualTo(writesBefore);
+        assertThat(writeRefusals()).as("every refused write audited, known and unknown patient alike")
+                .isEqualTo(refusedBefore + 2L * unrelated.size() * writes.size());
+    }
+
+    long writeRefusals() {
+        return jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE payload_type = ?", Long.class,
+                RecordWriteRefused.class.getName());
     }
 }

@@ -42,7 +42,8 @@ import static org.careledger.audit.trail.AuditTrailProjection.ts;
 @Service
 public class AuditTrail {
 
-    private static final String ROW_KINDS = "kind IN ('ACCESSED', 'REFUSED', 'EMERGENCY_DECLARED', 'CONSENT_VIEWED')";
+    private static final String ROW_KINDS = "kind IN ('ACCESSED', 'REFUSED', 'EMERGENCY_DECLARED', 'CONSENT_VIEWED', "
+            + "'WRITE_REFUSED')";
 
     private final JdbcTemplate jdbc;
     private final AuditAppender appender;

@@ -14,6 +14,7 @@ import org.careledger.audit.DisclosedEntry;
 import org.careledger.audit.PatientSearched;
 import org.careledger.audit.RecordAccessRefused;
 import org.careledger.audit.RecordAccessed;
+import org.careledger.audit.RecordWriteRefused;
 import org.careledger.audit.search.Names;
 import org.careledger.directory.StaffMemberRegistered;
 import org.careledger.policy.PolicyInForce;
@@ -159,6 +160,22 @@ public class AuditTrailProjection {
                     name(e.channel()), name(e.query()), returned);
         }
         log.debug("audit: search {} at index {}", id, index);
+    }
+
+    @EventHandler
+    void on(RecordWriteRefused e, EventMessage<?> message, TrackingToken token) {
+        long index = index(token);
+        String id = message.getIdentifier();
+        for (String s : generations.writable()) {
+            jdbc.update("""
+                    INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
+                        patient, refusal_reason, subject)
+                    VALUES (?, ?, 'WRITE_REFUSED', ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING""".formatted(s),
+                    id, index, ts(e.at()), e.by().user().value(), e.by().role().name(), org(e.by()),
+                    nhs(e.patient()), name(e.reason()), e.command());
+        }
+        log.debug("audit: write refused {} at index {}", id, index);
     }
 
     @EventHandler
