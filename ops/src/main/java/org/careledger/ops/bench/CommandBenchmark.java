@@ -30,14 +30,8 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
 
 /**
  * Command throughput and latency (patient registration + entry recording) against a raw durable single-row INSERT
@@ -52,7 +46,7 @@ public final class CommandBenchmark {
     private final CommandGateway commands;
     private final DataSource dataSource;
     private final Clock clock;
-    private final AtomicLong nhsSequence;
+    private final TestRangeNumbers numbers = new TestRangeNumbers(999_500_000L);
     private final OdsCode practice;
     private final Actor gp;
 
@@ -61,9 +55,6 @@ public final class CommandBenchmark {
         this.dataSource = dataSource;
         this.clock = clock;
         SecureRandom random = new SecureRandom();
-        // Patients continue above the highest 999-range number the ledger holds (see prepare()), so runs against
-        // the same database never collide.
-        this.nhsSequence = new AtomicLong(999_500_000L);
         this.practice = OdsCode.of(String.format("B%05d", random.nextInt(100_000)));
         this.gp = Actor.staff(new UserId(UUID.randomUUID()), Role.GP, practice);
     }
@@ -84,12 +75,7 @@ public final class CommandBenchmark {
     }
 
     public void prepare() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             var rs = s.executeQuery("select max(nhs_number) from patient where nhs_number >= '9995000000'")) {
-            if (rs.next() && rs.getString(1) != null) {
-                nhsSequence.set(Long.parseLong(rs.getString(1).substring(0, 9)) + 1);
-            }
-        }
+        numbers.continueAbove(dataSource);
         Actor admin = Actor.staff(new UserId(UUID.randomUUID()), Role.ADMINISTRATOR, OdsCode.of("X26"));
         commands.sendAndWait(new RegisterOrganisation(practice, "Benchmark practice", OrganisationType.GP_PRACTICE,
                 admin, clock.instant()));
@@ -126,14 +112,14 @@ public final class CommandBenchmark {
 
     /** The ledger: each operation is one command (a registration or an entry), each its own transaction. */
     public Result commands(int threads, Duration warmUp, Duration measure) throws Exception {
-        return run("commands", threads, warmUp, measure, thread -> new Worker() {
+        return run("commands", threads, warmUp, measure, thread -> new ClosedLoop.Worker() {
             NhsNumber patient;
             int entries = ENTRIES_PER_PATIENT;
 
             @Override
             public void once() {
                 if (entries == ENTRIES_PER_PATIENT) {
-                    patient = nextPatient();
+                    patient = numbers.next();
                     commands.sendAndWait(new RegisterPatient(patient, demographics(), practice, gp, clock.instant()));
                     entries = 0;
                 } else {
@@ -151,7 +137,7 @@ public final class CommandBenchmark {
     public Result rawInserts(int threads, Duration warmUp, Duration measure) throws Exception {
         byte[] payload = new byte[560]; // a stored event's JSON is ~500-600 bytes
         java.util.Arrays.fill(payload, (byte) 'x');
-        return run("raw INSERT", threads, warmUp, measure, thread -> new Worker() {
+        return run("raw INSERT", threads, warmUp, measure, thread -> new ClosedLoop.Worker() {
             final Connection connection = open();
             final PreparedStatement insert = prepare(connection);
             final String aggregate = UUID.randomUUID().toString();
@@ -194,68 +180,10 @@ public final class CommandBenchmark {
         });
     }
 
-    private interface Worker {
-        void once() throws Exception;
-
-        default void close() throws Exception {
-        }
-    }
-
-    private Result run(String name, int threads, Duration warmUp, Duration measure, IntFunction<Worker> workers)
-            throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            long start = System.nanoTime();
-            long measureFrom = start + warmUp.toNanos();
-            long end = measureFrom + measure.toNanos();
-            List<Future<Histogram>> futures = new ArrayList<>();
-            AtomicLong operations = new AtomicLong();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    Worker worker = workers.apply(thread);
-                    Histogram histogram = new Histogram(60_000_000L, 3);
-                    try {
-                        while (true) {
-                            long before = System.nanoTime();
-                            if (before >= end) {
-                                break;
-                            }
-                            worker.once();
-                            long after = System.nanoTime();
-                            if (before >= measureFrom && after <= end) {
-                                histogram.recordValue(Math.max(1, (after - before) / 1000));
-                                operations.incrementAndGet();
-                            }
-                        }
-                    } finally {
-                        worker.close();
-                    }
-                    return histogram;
-                }));
-            }
-            Histogram all = new Histogram(60_000_000L, 3);
-            for (Future<Histogram> f : futures) {
-                all.add(f.get());
-            }
-            return new Result(name, threads, operations.get(), measure.toNanos() / 1e9, all);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private NhsNumber nextPatient() {
-        while (true) {
-            long next = nhsSequence.getAndIncrement();
-            if (next > 999_999_999L) {
-                throw new IllegalStateException("the benchmark has used up the 999 test range in this database");
-            }
-            String nine = Long.toString(next);
-            Integer check = NhsNumber.checkDigit(nine);
-            if (check != null) {
-                return NhsNumber.of(nine + check);
-            }
-        }
+    private Result run(String name, int threads, Duration warmUp, Duration measure,
+                       ClosedLoop.WorkerFactory workers) throws Exception {
+        ClosedLoop.Measured m = ClosedLoop.run(threads, warmUp, measure, workers, ClosedLoop.Window.NONE);
+        return new Result(name, threads, m.operations(), m.seconds(), m.latencyMicros());
     }
 
     private static Demographics demographics() {

@@ -81,7 +81,7 @@ public final class ReadBenchmark {
     private final DataSource dataSource;
     private final RecordReads reads;
     private final Clock clock;
-    private final AtomicLong nhsSequence = new AtomicLong(999_700_000L);
+    private final TestRangeNumbers numbers = new TestRangeNumbers(999_700_000L);
     private final OdsCode practice;
     private final Actor admin;
     private final Actor gp;
@@ -136,12 +136,7 @@ public final class ReadBenchmark {
      */
     public Setup setUp(int patients, int entries, int writers, int threads) throws Exception {
         this.entriesPerPatient = entries;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select max(nhs_number) from patient where nhs_number >= '9997000000'")) {
-            if (rs.next() && rs.getString(1) != null) {
-                nhsSequence.set(Long.parseLong(rs.getString(1).substring(0, 9)) + 1);
-            }
-        }
+        numbers.continueAbove(dataSource);
         long started = System.nanoTime();
         AtomicLong sent = new AtomicLong();
         send(new RegisterOrganisation(practice, "Read benchmark practice", OrganisationType.GP_PRACTICE, admin,
@@ -149,10 +144,10 @@ public final class ReadBenchmark {
         send(new RegisterStaffMember(gp.user(), "Read Benchmark GP", admin, clock.instant()), sent);
         send(new AssignRole(gp.user(), READER_ROLE, practice, admin, clock.instant()), sent);
         for (int i = 0; i < patients; i++) {
-            readPatients.add(nextPatient());
+            readPatients.add(numbers.next());
         }
         for (int i = 0; i < Math.max(2, writers * 2); i++) {
-            writePatients.add(nextPatient());
+            writePatients.add(numbers.next());
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -235,7 +230,7 @@ public final class ReadBenchmark {
 
     /** The baseline: one autocommit SELECT of the same rows (all columns read) per operation. */
     public Result rawSelects(int readers, Duration warmUp, Duration measure, Writers writers) throws Exception {
-        return run("raw SELECT", readers, warmUp, measure, writers, thread -> new Worker() {
+        return run("raw SELECT", readers, warmUp, measure, writers, thread -> new ClosedLoop.Worker() {
             final Connection connection = dataSource.getConnection();
             final PreparedStatement select = connection.prepareStatement(RAW_SELECT);
 
@@ -355,89 +350,27 @@ public final class ReadBenchmark {
 
     // ---- the phase runner (as CommandBenchmark's) -----------------------------------------------------------------
 
-    private interface Worker {
-        void once() throws Exception;
-
-        default void close() throws Exception {
-        }
-    }
-
-    @FunctionalInterface
-    private interface WorkerFactory {
-        Worker create(int thread) throws Exception;
-    }
-
     private Result run(String name, int threads, Duration warmUp, Duration measure, Writers writers,
-                       WorkerFactory workers) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            long start = System.nanoTime();
-            long measureFrom = start + warmUp.toNanos();
-            long end = measureFrom + measure.toNanos();
-            List<Future<Histogram>> futures = new ArrayList<>();
-            AtomicLong operations = new AtomicLong();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    Worker worker = workers.create(thread);
-                    Histogram histogram = new Histogram(60_000_000L, 3);
-                    try {
-                        while (true) {
-                            long before = System.nanoTime();
-                            if (before >= end) {
-                                break;
-                            }
-                            worker.once();
-                            long after = System.nanoTime();
-                            if (before >= measureFrom && after <= end) {
-                                histogram.recordValue(Math.max(1, (after - before) / 1000));
-                                operations.incrementAndGet();
-                            }
-                        }
-                    } finally {
-                        worker.close();
-                    }
-                    return histogram;
-                }));
+                       ClosedLoop.WorkerFactory workers) throws Exception {
+        long[] writes = new long[2];
+        ClosedLoop.Measured m = ClosedLoop.run(threads, warmUp, measure, workers, new ClosedLoop.Window() {
+            @Override
+            public void opened() {
+                writes[0] = writers.done();
             }
-            long sleep = measureFrom - System.nanoTime();
-            if (sleep > 0) {
-                TimeUnit.NANOSECONDS.sleep(sleep);
+
+            @Override
+            public void closed() {
+                writes[1] = writers.done();
             }
-            long writesBefore = writers.done();
-            sleep = end - System.nanoTime();
-            if (sleep > 0) {
-                TimeUnit.NANOSECONDS.sleep(sleep);
-            }
-            long writes = writers.done() - writesBefore;
-            Histogram all = new Histogram(60_000_000L, 3);
-            for (Future<Histogram> f : futures) {
-                all.add(f.get());
-            }
-            return new Result(name, threads, operations.get(), measure.toNanos() / 1e9, all, writes);
-        } finally {
-            pool.shutdownNow();
-        }
+        });
+        return new Result(name, threads, m.operations(), m.seconds(), m.latencyMicros(), writes[1] - writes[0]);
     }
 
     // ---- generated content ------------------------------------------------------------------------------------
 
     private NhsNumber randomPatient() {
         return readPatients.get(ThreadLocalRandom.current().nextInt(readPatients.size()));
-    }
-
-    private NhsNumber nextPatient() {
-        while (true) {
-            long next = nhsSequence.getAndIncrement();
-            if (next > 999_999_999L) {
-                throw new IllegalStateException("the benchmark has used up the 999 test range in this database");
-            }
-            String nine = Long.toString(next);
-            Integer check = NhsNumber.checkDigit(nine);
-            if (check != null) {
-                return NhsNumber.of(nine + check);
-            }
-        }
     }
 
     private static final AtomicInteger DAYS = new AtomicInteger();
