@@ -23,6 +23,8 @@ import java.util.UUID;
  *     <li>{@code <role>@<ODS>} (e.g. {@code gp@Y01234}, {@code district-nurse@RCX}): the first staff member the
  *     demo gave that role at that organisation, signed in in that role there. Roles are written in lower case with
  *     hyphens ({@code mental-health-practitioner}, {@code ig-officer}, {@code administrator}).</li>
+ *     <li>{@code <role>@<ODS>.<n>} (e.g. {@code gp@Y01234.2}): the n-th staff member with that role there (n from 2),
+ *     so every one of the demo's staff can sign in.</li>
  *     <li>{@code <role>} alone (e.g. {@code pharmacist}): the first such assignment in the whole region.</li>
  *     <li>an NHS number (e.g. {@code 9990000018}): that demo patient, if registered; their user id is derived from
  *     the NHS number (an NHS login would issue its own).</li>
@@ -39,11 +41,14 @@ public final class DemoAccounts {
     public DemoAccounts(long seed) {
         DemoRegion region = new DemoRegion(seed, 0);
         Map<UserId, String> names = new LinkedHashMap<>();
+        Map<String, Integer> seen = new LinkedHashMap<>();
         for (Object command : region.directory()) {
             if (command instanceof RegisterStaffMember r) {
                 names.put(r.user(), r.displayName());
             } else if (command instanceof AssignRole a) {
-                Staff s = new Staff(slug(a.role()) + "@" + a.organisation().value(), a.user(),
+                String base = slug(a.role()) + "@" + a.organisation().value();
+                int n = seen.merge(base, 1, Integer::sum);
+                Staff s = new Staff(n == 1 ? base : base + "." + n, a.user(),
                         names.getOrDefault(a.user(), "Demo " + slug(a.role())), a.role(), a.organisation());
                 staff.putIfAbsent(s.username(), s);
                 staff.putIfAbsent(slug(a.role()), s);

@@ -141,6 +141,18 @@ class ClinicianJourneyTest extends ApiTest {
                 "reason", "x", "validUntil", java.time.Instant.now().plusSeconds(60).toString())), 400, "missing-field");
     }
 
+    @Test
+    void every_demo_staff_member_can_sign_in_not_only_the_first_in_each_role_at_each_organisation() {
+        assertThat(ACCOUNTS.allStaff().stream().map(s -> s.user()).distinct().count())
+                .as("the demo's 600 staff").isEqualTo(600);
+        var second = staff("gp@" + GP.organisation().value() + ".2");
+        assertThat(second.user()).isNotEqualTo(GP.user());
+        Answer whoami = get(second.username(), "/api/whoami");
+        assertThat(whoami.status()).as(whoami.raw()).isEqualTo(200);
+        assertThat(whoami.body().get("user").asText()).isEqualTo(second.user().toString());
+        assertThat(whoami.body().get("organisation").asText()).isEqualTo(GP.organisation().value());
+    }
+
     static List<String> entryIds(JsonNode record) {
         List<String> ids = new ArrayList<>();
         record.get("entries").forEach(e -> ids.add(e.get("entry").asText()));
