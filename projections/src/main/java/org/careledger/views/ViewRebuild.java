@@ -173,24 +173,7 @@ public class ViewRebuild {
     }
 
     private void createNextSchema() {
-        String next = ViewTables.NEXT_SCHEMA;
-        jdbc.update("DROP SCHEMA IF EXISTS " + next + " CASCADE");
-        jdbc.update("CREATE SCHEMA " + next);
-        for (String table : ViewTables.TABLES) {
-            if (!table.equals(ViewTables.ROLE_VIEW)) {
-                jdbc.update("CREATE TABLE " + next + "." + table + " (LIKE public." + table + " INCLUDING ALL)");
-            }
-        }
-        String role = next + "." + ViewTables.ROLE_VIEW;
-        jdbc.update("CREATE TABLE " + role + " (LIKE public." + ViewTables.ROLE_VIEW
-                + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY LIST (role)");
-        jdbc.update("ALTER TABLE " + role + " ADD CONSTRAINT view_role_entry_pkey PRIMARY KEY (role, entry_id)");
-        jdbc.update("CREATE INDEX view_role_entry_patient_idx ON " + role + " (role, nhs_number)");
-        jdbc.update("CREATE INDEX view_role_entry_entry_idx ON " + role + " (entry_id)");
-        for (Role r : ViewTables.ROLES_WITH_VIEW) {
-            jdbc.update("CREATE TABLE " + next + "." + ViewTables.partition(r) + " PARTITION OF " + role
-                    + " FOR VALUES IN ('" + r.name() + "')");
-        }
+        ViewTables.createEmptyCopyIn(ViewTables.NEXT_SCHEMA).forEach(jdbc::update);
     }
 
     /**

@@ -46,4 +46,30 @@ public final class ViewTables {
     public static String lockAll(String mode) {
         return "LOCK TABLE " + String.join(", ", TABLES) + " IN " + mode + " MODE";
     }
+
+    /**
+     * The statements that make a fresh, empty copy of every view table in {@code schema}, defined like the live ones
+     * (the role view partitioned by role). Rebuilds build into such a copy; the rebuild benchmark's baseline too.
+     */
+    public static List<String> createEmptyCopyIn(String schema) {
+        List<String> ddl = new java.util.ArrayList<>();
+        ddl.add("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        ddl.add("CREATE SCHEMA " + schema);
+        for (String table : TABLES) {
+            if (!table.equals(ROLE_VIEW)) {
+                ddl.add("CREATE TABLE " + schema + "." + table + " (LIKE public." + table + " INCLUDING ALL)");
+            }
+        }
+        String role = schema + "." + ROLE_VIEW;
+        ddl.add("CREATE TABLE " + role + " (LIKE public." + ROLE_VIEW
+                + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY LIST (role)");
+        ddl.add("ALTER TABLE " + role + " ADD CONSTRAINT view_role_entry_pkey PRIMARY KEY (role, entry_id)");
+        ddl.add("CREATE INDEX view_role_entry_patient_idx ON " + role + " (role, nhs_number)");
+        ddl.add("CREATE INDEX view_role_entry_entry_idx ON " + role + " (entry_id)");
+        for (Role r : ROLES_WITH_VIEW) {
+            ddl.add("CREATE TABLE " + schema + "." + partition(r) + " PARTITION OF " + role
+                    + " FOR VALUES IN ('" + r.name() + "')");
+        }
+        return ddl;
+    }
 }

@@ -4,6 +4,9 @@ import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,7 +25,7 @@ public final class Processors {
     private Processors() {
     }
 
-    /** True when caught up within {@code timeout}; sleeps in between checks. */
+    /** True when caught up within {@code timeout} (checked every 250 ms). */
     public static boolean awaitCaughtUp(EventProcessingConfiguration processing, DataSource dataSource,
                                         Duration timeout) throws SQLException, InterruptedException {
         long target;
@@ -31,14 +34,13 @@ public final class Processors {
             rs.next();
             target = rs.getLong(1);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (caughtUp(processing, target)) {
-                return true;
-            }
-            Thread.sleep(250);
+        try {
+            Awaitility.await("streaming processors past global index " + target).atMost(timeout)
+                    .pollInterval(Duration.ofMillis(250)).until(() -> caughtUp(processing, target));
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 
     /** How many events the slowest streaming processor is behind the ledger's head (0 when none is). */

@@ -1,6 +1,5 @@
 package org.careledger.ops.bench;
 
-import org.careledger.shared.Role;
 import org.careledger.views.ViewRebuild;
 import org.careledger.views.ViewTables;
 
@@ -170,25 +169,11 @@ public final class RebuildBenchmark {
         }
     }
 
-    /** As ViewRebuild creates views_next: LIKE ... INCLUDING ALL, and the role view partitioned by role. */
+    /** The same empty view tables a rebuild builds into (ViewTables.createEmptyCopyIn), in the baseline's schema. */
     private static void createRawSchema(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + RAW_SCHEMA + " CASCADE");
-            s.execute("CREATE SCHEMA " + RAW_SCHEMA);
-            for (String table : ViewTables.TABLES) {
-                if (!table.equals(ViewTables.ROLE_VIEW)) {
-                    s.execute("CREATE TABLE " + RAW_SCHEMA + "." + table + " (LIKE public." + table + " INCLUDING ALL)");
-                }
-            }
-            String role = RAW_SCHEMA + "." + ViewTables.ROLE_VIEW;
-            s.execute("CREATE TABLE " + role + " (LIKE public." + ViewTables.ROLE_VIEW
-                    + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY LIST (role)");
-            s.execute("ALTER TABLE " + role + " ADD PRIMARY KEY (role, entry_id)");
-            s.execute("CREATE INDEX ON " + role + " (role, nhs_number)");
-            s.execute("CREATE INDEX ON " + role + " (entry_id)");
-            for (Role r : ViewTables.ROLES_WITH_VIEW) {
-                s.execute("CREATE TABLE " + RAW_SCHEMA + "." + ViewTables.partition(r) + " PARTITION OF " + role
-                        + " FOR VALUES IN ('" + r.name() + "')");
+            for (String ddl : ViewTables.createEmptyCopyIn(RAW_SCHEMA)) {
+                s.execute(ddl);
             }
         }
     }
