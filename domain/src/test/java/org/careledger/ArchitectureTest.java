@@ -19,6 +19,7 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyP
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The domain is pure: Java, Axon's modelling API and itself. Events are a stored contract with a fixed shape. */
@@ -96,5 +97,10 @@ class ArchitectureTest {
                 .map(JavaClass::getSimpleName))
                 .hasSizeGreaterThanOrEqualTo(21)
                 .containsAll(IRREGULAR_PAST_TENSE);
+    }
+
+    @Test
+    void feature_packages_have_no_cycles() {
+        slices().matching("org.careledger.(*)..").should().beFreeOfCycles().check(domain);
     }
 }

@@ -1,5 +1,6 @@
 package org.careledger.access;
 
+import org.careledger.shared.GrantReason;
 import org.axonframework.serialization.Revision;
 import org.careledger.shared.Actor;
 import org.careledger.shared.GrantId;

@@ -1,5 +1,6 @@
 package org.careledger.access;
 
+import org.careledger.shared.GrantReason;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import org.careledger.shared.Actor;
 import org.careledger.shared.Command;

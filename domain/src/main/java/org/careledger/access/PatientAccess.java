@@ -1,5 +1,6 @@
 package org.careledger.access;
 
+import org.careledger.shared.GrantReason;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;

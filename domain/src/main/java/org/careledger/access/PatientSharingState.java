@@ -1,7 +1,8 @@
 package org.careledger.access;
 
-import org.careledger.consent.ConsentDecision;
-import org.careledger.consent.ConsentDirection;
+import org.careledger.shared.GrantReason;
+import org.careledger.shared.ConsentDecision;
+import org.careledger.shared.ConsentDirection;
 import org.careledger.shared.EmergencyAccessId;
 import org.careledger.shared.EntryId;
 import org.careledger.shared.GrantId;

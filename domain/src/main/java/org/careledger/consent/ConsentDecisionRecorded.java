@@ -1,5 +1,7 @@
 package org.careledger.consent;
 
+import org.careledger.shared.ConsentDecision;
+import org.careledger.shared.ConsentDirection;
 import org.axonframework.serialization.Revision;
 import org.careledger.shared.Actor;
 import org.careledger.shared.NhsNumber;

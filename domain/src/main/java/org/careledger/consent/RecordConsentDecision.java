@@ -1,5 +1,7 @@
 package org.careledger.consent;
 
+import org.careledger.shared.ConsentDecision;
+import org.careledger.shared.ConsentDirection;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import org.careledger.shared.Actor;
 import org.careledger.shared.Command;

@@ -1,6 +1,6 @@
 package org.careledger.policy;
 
-import org.careledger.access.GrantReason;
+import org.careledger.shared.GrantReason;
 import org.careledger.shared.Role;
 import org.careledger.shared.Section;
 

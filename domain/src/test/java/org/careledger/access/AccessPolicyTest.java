@@ -1,5 +1,6 @@
 package org.careledger.access;
 
+import org.careledger.shared.GrantReason;
 import org.careledger.access.AccessDecision.Basis;
 import org.careledger.access.AccessDecision.Refused;
 import org.careledger.access.AccessDecision.Withheld;
@@ -8,8 +9,8 @@ import org.careledger.access.PatientSharingState.Dissent;
 import org.careledger.access.PatientSharingState.Emergency;
 import org.careledger.access.PatientSharingState.Grant;
 import org.careledger.access.PatientSharingState.SealedGrant;
-import org.careledger.consent.ConsentDecision;
-import org.careledger.consent.ConsentDirection;
+import org.careledger.shared.ConsentDecision;
+import org.careledger.shared.ConsentDirection;
 import org.careledger.policy.RolePolicy;
 import org.careledger.shared.EmergencyAccessId;
 import org.careledger.shared.EntryId;

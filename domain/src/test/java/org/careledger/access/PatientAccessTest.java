@@ -1,5 +1,6 @@
 package org.careledger.access;
 
+import org.careledger.shared.GrantReason;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.careledger.policy.PolicyInForce;

@@ -1,5 +1,7 @@
 package org.careledger.consent;
 
+import org.careledger.shared.ConsentDecision;
+import org.careledger.shared.ConsentDirection;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.careledger.access.AccessDecision.Basis;
@@ -20,10 +22,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Instant;
 
-import static org.careledger.consent.ConsentDecision.GRANTED;
-import static org.careledger.consent.ConsentDecision.REFUSED;
-import static org.careledger.consent.ConsentDirection.SHARE_IN;
-import static org.careledger.consent.ConsentDirection.SHARE_OUT;
+import static org.careledger.shared.ConsentDecision.GRANTED;
+import static org.careledger.shared.ConsentDecision.REFUSED;
+import static org.careledger.shared.ConsentDirection.SHARE_IN;
+import static org.careledger.shared.ConsentDirection.SHARE_OUT;
 import static org.careledger.consent.ConsentMethod.ONLINE_BY_PATIENT;
 import static org.careledger.consent.ConsentMethod.VERBAL;
 import static org.careledger.consent.ConsentMethod.WRITTEN;

@@ -2,13 +2,13 @@ package org.careledger.demo;
 
 import org.careledger.access.DeclareEmergencyAccess;
 import org.careledger.access.GrantAccess;
-import org.careledger.access.GrantReason;
+import org.careledger.shared.GrantReason;
 import org.careledger.access.GrantScope;
 import org.careledger.access.GrantSealedEntryAccess;
 import org.careledger.access.Grantee;
 import org.careledger.access.RevokeAccessGrant;
-import org.careledger.consent.ConsentDecision;
-import org.careledger.consent.ConsentDirection;
+import org.careledger.shared.ConsentDecision;
+import org.careledger.shared.ConsentDirection;
 import org.careledger.consent.ConsentMethod;
 import org.careledger.consent.RecordConsentDecision;
 import org.careledger.consent.RecordDissent;

@@ -225,13 +225,13 @@ class DemoRegionTest {
         assertThat(sensitivities).containsExactlyInAnyOrder(Sensitivity.values());
         assertThat(all).filteredOn(RecordConsentDecision.class::isInstance)
                 .anySatisfy(c -> assertThat(((RecordConsentDecision) c).decision())
-                        .isEqualTo(org.careledger.consent.ConsentDecision.REFUSED))
+                        .isEqualTo(org.careledger.shared.ConsentDecision.REFUSED))
                 .anySatisfy(c -> assertThat(((RecordConsentDecision) c).by().role()).isEqualTo(Role.PATIENT));
-        Set<org.careledger.access.GrantReason> reasons = all.stream().filter(GrantAccess.class::isInstance)
+        Set<org.careledger.shared.GrantReason> reasons = all.stream().filter(GrantAccess.class::isInstance)
                 .map(c -> ((GrantAccess) c).reason()).collect(Collectors.toSet());
-        assertThat(reasons).contains(org.careledger.access.GrantReason.OUTPATIENT_REFERRAL,
-                org.careledger.access.GrantReason.CASELOAD, org.careledger.access.GrantReason.SOCIAL_CARE_ALLOCATION,
-                org.careledger.access.GrantReason.OUT_OF_HOURS_EPISODE, org.careledger.access.GrantReason.REFERRAL);
+        assertThat(reasons).contains(org.careledger.shared.GrantReason.OUTPATIENT_REFERRAL,
+                org.careledger.shared.GrantReason.CASELOAD, org.careledger.shared.GrantReason.SOCIAL_CARE_ALLOCATION,
+                org.careledger.shared.GrantReason.OUT_OF_HOURS_EPISODE, org.careledger.shared.GrantReason.REFERRAL);
     }
 
     @Test

@@ -1,13 +1,13 @@
 package org.careledger.reading;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.careledger.access.GrantReason;
+import org.careledger.shared.GrantReason;
 import org.careledger.access.GrantScope;
 import org.careledger.access.Grantee;
 import org.careledger.access.PatientSharingState;
 import org.careledger.access.Reader;
-import org.careledger.consent.ConsentDecision;
-import org.careledger.consent.ConsentDirection;
+import org.careledger.shared.ConsentDecision;
+import org.careledger.shared.ConsentDirection;
 import org.careledger.record.Demographics;
 import org.careledger.shared.EmergencyAccessId;
 import org.careledger.shared.EntryId;

@@ -8,7 +8,7 @@ import org.axonframework.messaging.annotation.MessageIdentifier;
 import org.careledger.access.AccessGrantRevoked;
 import org.careledger.access.AccessGranted;
 import org.careledger.access.EmergencyAccessDeclared;
-import org.careledger.access.GrantReason;
+import org.careledger.shared.GrantReason;
 import org.careledger.access.SealedEntryAccessGranted;
 import org.careledger.consent.ConsentDecisionRecorded;
 import org.careledger.consent.DissentRecorded;

@@ -9,7 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.careledger.access.DeclareEmergencyAccess;
 import org.careledger.access.GrantAccess;
-import org.careledger.access.GrantReason;
+import org.careledger.shared.GrantReason;
 import org.careledger.access.GrantScope;
 import org.careledger.access.GrantSealedEntryAccess;
 import org.careledger.access.Grantee;

@@ -1,7 +1,7 @@
 package org.careledger.api.fhir;
 
-import org.careledger.consent.ConsentDecision;
-import org.careledger.consent.ConsentDirection;
+import org.careledger.shared.ConsentDecision;
+import org.careledger.shared.ConsentDirection;
 import org.careledger.consent.ConsentMethod;
 import org.careledger.shared.Actor;
 import org.careledger.shared.NhsNumber;

@@ -1,9 +1,9 @@
 package org.careledger.api.fhir;
 
 import org.careledger.access.PatientSharingState;
-import org.careledger.consent.ConsentDecision;
+import org.careledger.shared.ConsentDecision;
 import org.careledger.consent.ConsentDecisionRecorded;
-import org.careledger.consent.ConsentDirection;
+import org.careledger.shared.ConsentDirection;
 import org.careledger.consent.ConsentMethod;
 import org.careledger.consent.DissentRecorded;
 import org.careledger.consent.DissentWithdrawn;

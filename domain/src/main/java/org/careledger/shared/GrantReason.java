@@ -1,4 +1,4 @@
-package org.careledger.access;
+package org.careledger.shared;
 
 /** Why a grant was made; each kind has a policy maximum validity. */
 public enum GrantReason {

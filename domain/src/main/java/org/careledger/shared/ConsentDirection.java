@@ -1,4 +1,4 @@
-package org.careledger.consent;
+package org.careledger.shared;
 
 /** The two sharing decisions a patient makes per organisation (DESIGN.md "Consent to share"). */
 public enum ConsentDirection {
