@@ -1,9 +1,5 @@
 package org.careledger.api.fhir;
 
-import org.careledger.audit.Channel;
-import org.careledger.audit.ConsentViewed;
-import org.careledger.audit.RecordView;
-import org.careledger.audit.trail.AuditAppender;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
@@ -41,8 +37,8 @@ import java.time.Instant;
  *   <li>{@code GET /fhir/me/$everything}: the signed-in patient's own record (SELF, purpose PATIENT_ACCESS).</li>
  *   <li>{@code GET /fhir/me/AuditEvent}: the patient's access history, the same query (and the same
  *       AUDIT_QUERIED audit) as {@code GET /api/me/access-history}.</li>
- *   <li>{@code GET /fhir/me/Consent}: the patient's consent to share, audited ({@code ConsentViewed}, EXPORT) before
- *       it is returned, like {@code GET /api/me/consent}.</li>
+ *   <li>{@code GET /fhir/me/Consent}: the patient's consent to share, through ConsentReads (which appends
+ *       {@code ConsentViewed}, EXPORT, before it is returned), like {@code GET /api/me/consent}.</li>
  *   <li>{@code GET /fhir/AuditEvent?patient=&from=&to=}: IG's export of a patient's access history through
  *       AuditTrail (which checks the role and appends AuditTrailQueried). Never clinical content.</li>
  * </ul>
@@ -60,10 +56,7 @@ class FhirController {
     private final FhirExports exports;
     private final Commands commands;
 
-    private final AuditAppender audit;
-
-    FhirController(FhirExports exports, Commands commands, AuditAppender audit) {
-        this.audit = audit;
+    FhirController(FhirExports exports, Commands commands) {
         this.exports = exports;
         this.commands = commands;
     }
@@ -98,9 +91,7 @@ class FhirController {
     @GetMapping("/me/Consent")
     @Operation(summary = "My consent to share (per organisation and direction, and dissent) as FHIR Consent resources")
     ResponseEntity<String> myConsent(@AuthenticationPrincipal SignedInUser user) {
-        audit.append(new ConsentViewed(user.nhsNumber(), Channel.FHIR_EXPORT, RecordView.EXPORT, user.actor(),
-                commands.now()));
-        return fhir(exports.consent(user.nhsNumber()));
+        return fhir(exports.consent(user.reader()));
     }
 
     @GetMapping("/AuditEvent")

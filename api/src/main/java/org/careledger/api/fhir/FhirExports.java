@@ -1,7 +1,5 @@
 package org.careledger.api.fhir;
 
-import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.careledger.access.Reader;
 import org.careledger.audit.Channel;
 import org.careledger.audit.Purpose;
@@ -11,8 +9,7 @@ import org.careledger.audit.trail.AuditPeriod;
 import org.careledger.audit.trail.AuditRecord;
 import org.careledger.audit.trail.AuditTrail;
 import org.careledger.audit.trail.PatientAccessHistory;
-import org.careledger.consent.PatientConsent;
-import org.careledger.consent.PatientConsentEvent;
+import org.careledger.reading.ConsentReads;
 import org.careledger.reading.RecordRead;
 import org.careledger.reading.RecordReads;
 import org.careledger.shared.Actor;
@@ -26,7 +23,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,18 +40,18 @@ public class FhirExports {
     private final RecordReads reads;
     private final AuditTrail trail;
     private final PatientAccessHistory patientHistory;
-    private final EventStore eventStore;
+    private final ConsentReads consents;
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final FhirNames names;
 
     public FhirExports(RecordReads reads, AuditTrail trail, PatientAccessHistory patientHistory,
-                       EventStore eventStore, JdbcTemplate jdbc, ObjectProvider<Clock> clock,
+                       ConsentReads consents, JdbcTemplate jdbc, ObjectProvider<Clock> clock,
                        ObjectProvider<FhirNames> names) {
         this.reads = reads;
         this.trail = trail;
         this.patientHistory = patientHistory;
-        this.eventStore = eventStore;
+        this.consents = consents;
         this.jdbc = jdbc;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
         this.names = names.getIfAvailable(() -> FhirNames.NONE);
@@ -124,19 +120,16 @@ public class FhirExports {
     }
 
     /**
-     * The patient's consent to share as a collection Bundle of Consent resources, from the patient's consent
-     * stream in the ledger (the only place that keeps how, by whom and when each decision was recorded).
-     * Consent holds no clinical content; the caller decides who may ask (the patient, staff with a basis).
+     * The signed-in patient's consent to share as a collection Bundle of Consent resources, from their consent
+     * stream in the ledger (the only place that keeps how, by whom and when each decision was recorded), read
+     * through ConsentReads, which decides (the patient, for themself) and appends ConsentViewed (FHIR_EXPORT, EXPORT)
+     * before anything is returned. Consent holds no clinical content.
      */
-    public String consent(NhsNumber patient) {
-        List<SharingConsents.Recorded> stream = new ArrayList<>();
-        eventStore.readEvents(PatientConsent.streamOf(patient)).asStream()
-                .forEach((DomainEventMessage<?> m) -> {
-                    if (m.getPayload() instanceof PatientConsentEvent event) {
-                        stream.add(new SharingConsents.Recorded(m.getIdentifier(), event));
-                    }
-                });
-        return FhirR4.encode(ConsentMapper.bundle(SharingConsents.fromLedger(patient, stream), names,
+    public String consent(Reader patient) {
+        List<SharingConsents.Recorded> stream = consents.export(patient, Channel.FHIR_EXPORT).stream()
+                .map(r -> new SharingConsents.Recorded(r.eventId(), r.event()))
+                .toList();
+        return FhirR4.encode(ConsentMapper.bundle(SharingConsents.fromLedger(patient.self(), stream), names,
                 clock.instant()));
     }
 

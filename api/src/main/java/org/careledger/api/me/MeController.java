@@ -1,7 +1,5 @@
 package org.careledger.api.me;
 
-import org.careledger.audit.ConsentViewed;
-import org.careledger.audit.trail.AuditAppender;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -27,6 +25,7 @@ import org.careledger.consent.ConsentMethod;
 import org.careledger.consent.RecordConsentDecision;
 import org.careledger.consent.RecordDissent;
 import org.careledger.consent.WithdrawDissent;
+import org.careledger.reading.ConsentReads;
 import org.careledger.reading.RecordRead;
 import org.careledger.reading.RecordReads;
 import org.careledger.shared.OdsCode;
@@ -58,14 +57,10 @@ class MeController {
 
     private final RecordReads reads;
     private final PatientAccessHistory history;
-    private final MyConsent consent;
+    private final ConsentReads consent;
     private final Commands commands;
 
-    private final AuditAppender audit;
-
-    MeController(RecordReads reads, PatientAccessHistory history, MyConsent consent, Commands commands,
-                 AuditAppender audit) {
-        this.audit = audit;
+    MeController(RecordReads reads, PatientAccessHistory history, ConsentReads consent, Commands commands) {
         this.reads = reads;
         this.history = history;
         this.consent = consent;
@@ -147,11 +142,9 @@ class MeController {
     }
 
     @GetMapping("/consent")
-    @Operation(summary = "My consent: dissent, and share-out / share-in per organisation")
-    MyConsent.Consent consent(@AuthenticationPrincipal SignedInUser user) {
-        audit.append(new ConsentViewed(user.nhsNumber(), Channel.API,
-                org.careledger.audit.RecordView.CURRENT, user.actor(), commands.now()));
-        return consent.of(user.nhsNumber());
+    @Operation(summary = "My consent: dissent, and share-out / share-in per organisation (audited)")
+    MyConsent consent(@AuthenticationPrincipal SignedInUser user) {
+        return MyConsent.of(consent.current(user.reader(), Channel.API));
     }
 
     @PostMapping("/consent/decisions")
