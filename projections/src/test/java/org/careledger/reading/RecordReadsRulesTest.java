@@ -86,6 +86,8 @@ class RecordReadsRulesTest extends ViewsDatabaseTest {
         assertThat(first.demographics().familyName()).isEqualTo("Patient");
         assertThat(first.withheld()).isEqualTo(1);
         assertThat(first.receipt()).containsExactly(registrationEvent());
+        assertThat(first.registeredPractice()).isEqualTo(practiceA);
+        assertThat(refusedAs(gpB, Refused.NO_BASIS).registeredPractice()).isNull();
 
         onReferral(patient, gpB, gpA,
 
@@ -361,6 +363,7 @@ class RecordReadsRulesTest extends ViewsDatabaseTest {
         assertThat(read.refused()).isEqualTo(reason);
         assertThat(read.entries()).isEmpty();
         assertThat(read.demographics()).isNull();
+        assertThat(read.registeredPractice()).isNull();
         RecordAccessRefused audited = (RecordAccessRefused) storedEvent(read.auditEvent());
         assertThat(audited.reason()).isEqualTo(reason);
         assertThat(audited.by().user()).isEqualTo(actor.user());

@@ -15,16 +15,13 @@ import org.careledger.reading.RecordReads;
 import org.careledger.shared.Actor;
 import org.careledger.shared.EntryId;
 import org.careledger.shared.NhsNumber;
-import org.careledger.shared.OdsCode;
 import org.careledger.shared.Section;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Thin FHIR R4 exports for the HTTP edge: each calls the enforcement point or the audit trail (which decide and
@@ -41,18 +38,16 @@ public class FhirExports {
     private final AuditTrail trail;
     private final PatientAccessHistory patientHistory;
     private final ConsentReads consents;
-    private final JdbcTemplate jdbc;
     private final Clock clock;
     private final FhirNames names;
 
     public FhirExports(RecordReads reads, AuditTrail trail, PatientAccessHistory patientHistory,
-                       ConsentReads consents, JdbcTemplate jdbc, ObjectProvider<Clock> clock,
+                       ConsentReads consents, ObjectProvider<Clock> clock,
                        ObjectProvider<FhirNames> names) {
         this.reads = reads;
         this.trail = trail;
         this.patientHistory = patientHistory;
         this.consents = consents;
-        this.jdbc = jdbc;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
         this.names = names.getIfAvailable(() -> FhirNames.NONE);
     }
@@ -73,7 +68,7 @@ public class FhirExports {
         if (!read.allowed()) {
             return new Export(null, read);
         }
-        return new Export(FhirR4.encode(RecordBundleMapper.recordBundle(read, registeredPractice(patient), names,
+        return new Export(FhirR4.encode(RecordBundleMapper.recordBundle(read, read.registeredPractice(), names,
                 clock.instant())), read);
     }
 
@@ -83,7 +78,7 @@ public class FhirExports {
         if (!read.allowed()) {
             return new Export(null, read);
         }
-        return new Export(FhirR4.encode(RecordBundleMapper.historyBundle(read, section, registeredPractice(patient),
+        return new Export(FhirR4.encode(RecordBundleMapper.historyBundle(read, section, read.registeredPractice(),
                 names, clock.instant())), read);
     }
 
@@ -131,15 +126,5 @@ public class FhirExports {
                 .toList();
         return FhirR4.encode(ConsentMapper.bundle(SharingConsents.fromLedger(patient.self(), stream), names,
                 clock.instant()));
-    }
-
-    /**
-     * The registered practice, a demographic every reader with a basis sees (DESIGN.md "Consent to share"), read
-     * only after RecordReads allowed the read. RecordRead does not carry it yet; once it does, this goes.
-     */
-    private OdsCode registeredPractice(NhsNumber patient) {
-        Optional<String> practice = jdbc.query("SELECT registered_practice FROM view_patient WHERE nhs_number = ?",
-                (rs, i) -> rs.getString(1), patient.value()).stream().findFirst();
-        return practice.map(OdsCode::of).orElse(null);
     }
 }
