@@ -14,13 +14,13 @@ import org.careledger.directory.FormTeam;
 import org.careledger.directory.JoinTeam;
 import org.careledger.directory.RegisterOrganisation;
 import org.careledger.directory.RegisterStaffMember;
+import org.careledger.reading.DirectoryReads;
 import org.careledger.shared.OdsCode;
 import org.careledger.shared.OrganisationType;
 import org.careledger.shared.Role;
 import org.careledger.shared.TeamId;
 import org.careledger.shared.UserId;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -40,11 +40,11 @@ import java.util.UUID;
 class DirectoryController {
 
     private final Commands commands;
-    private final JdbcTemplate jdbc;
+    private final DirectoryReads directory;
 
-    DirectoryController(Commands commands, JdbcTemplate jdbc) {
+    DirectoryController(Commands commands, DirectoryReads directory) {
         this.commands = commands;
-        this.jdbc = jdbc;
+        this.directory = directory;
     }
 
     record Organisation(@NotBlank String ods, @NotBlank @Size(max = 255) String name, @NotNull OrganisationType type) {
@@ -71,8 +71,9 @@ class DirectoryController {
     @GetMapping("/organisations")
     @Operation(summary = "Every registered organisation")
     List<Organisation> organisations() {
-        return jdbc.query("SELECT ods_code, name, type FROM organisation ORDER BY ods_code",
-                (rs, i) -> new Organisation(rs.getString(1), rs.getString(2), OrganisationType.valueOf(rs.getString(3))));
+        return directory.organisations().stream()
+                .map(o -> new Organisation(o.ods().value(), o.name(), o.type()))
+                .toList();
     }
 
     @PostMapping("/organisations")
