@@ -32,4 +32,16 @@ class SignInMisconfiguredStartupTest {
                 .doesNotContain("\tat org.");
         assertThat(new java.io.File("target/test-pg/never-started")).as("no database was started").doesNotExist();
     }
+
+    @Test
+    void development_provider_under_a_profile_stops_start_up_with_a_one_line_reason(CapturedOutput output) {
+        assertThatThrownBy(() -> SpringApplication.run(CareLedgerApplication.class,
+                "--careledger.dev-idp.enabled=true", "--spring.profiles.active=prod",
+                "--careledger.embedded-db.data-dir=target/test-pg/never-started", "--server.port=0"))
+                .hasRootCauseInstanceOf(DevIdentityProvider.Misconfigured.class);
+        assertThat(output.getOut() + output.getErr())
+                .contains("careledger.dev-idp.enabled=true with profile prod active: the development identity provider "
+                        + "runs only without a profile, for development")
+                .doesNotContain("\tat org.");
+    }
 }
