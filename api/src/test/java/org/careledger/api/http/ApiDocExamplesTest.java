@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * application (the demo region with seed 42: its first patients are those of the README's 2,000, as a smaller region
  * is a prefix of a larger one), and checks that
  * <ul>
- *     <li>the script ends without error ({@code set -eo pipefail}: an answer without the fields an example reads fails
+ *     <li>the script ends without error ({@code set -e}: an answer without the fields an example reads fails
  *     it);</li>
  *     <li>no request answered 5xx, and the only non-2xx answers are the ones the doc says are refused (the
  *     pharmacist's and the IG officer's 404 {@code record-not-available});</li>
