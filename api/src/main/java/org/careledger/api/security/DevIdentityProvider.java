@@ -73,7 +73,7 @@ import java.util.UUID;
  * <ul>
  *     <li>{@code careledger-web}: public, authorization code with PKCE (the coming web UI, Swagger UI);</li>
  *     <li>{@code careledger-script}: confidential (secret {@code careledger.dev-idp.script-secret}), client
- *     credentials; it acts as the demo user named by the extra token request parameter {@code act_as}
+ *     credentials; it acts as the user named by the extra token request parameter {@code act_as}
  *     ({@code -d act_as=gp@Y01234}). A development convenience only: any holder of the secret can be anyone.</li>
  * </ul>
  * The token customizer writes the claims {@link SignedInUser} reads: {@code sub} (user UUID), {@code name},
@@ -275,7 +275,7 @@ public class DevIdentityProvider {
         var pair = generator.generateKeyPair();
         RSAKey key = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).privateKey((RSAPrivateKey) pair.getPrivate())
                 .keyID(UUID.randomUUID().toString()).build();
-        log.info("Development identity provider on: demo users sign in at /oauth2/authorize; never use it in production");
+        log.info("Development identity provider on: everyone the directory holds signs in at /oauth2/authorize; never use it in production");
         return new ImmutableJWKSet<>(new JWKSet(key));
     }
 
