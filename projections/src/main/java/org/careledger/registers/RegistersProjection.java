@@ -3,6 +3,8 @@ package org.careledger.registers;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.careledger.directory.OrganisationRegistered;
+import org.careledger.directory.RoleAssigned;
+import org.careledger.directory.RoleAssignmentEnded;
 import org.careledger.directory.StaffMemberRegistered;
 import org.careledger.directory.TeamFormed;
 import org.careledger.record.PatientRegistered;
@@ -53,6 +55,22 @@ public class RegistersProjection {
         jdbc.update("INSERT INTO staff_member (user_id, display_name) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING",
                 event.user().value(), event.displayName());
         log.debug("register: staff member {}", event.user());
+    }
+
+    @EventHandler
+    void on(RoleAssigned event) {
+        jdbc.update("""
+                INSERT INTO role_assignment (user_id, role, ods_code) VALUES (?, ?, ?)
+                ON CONFLICT (user_id, role, ods_code) DO NOTHING""",
+                event.user().value(), event.role().name(), event.organisation().value());
+        log.debug("register: {} assigned {} at {}", event.user(), event.role(), event.organisation());
+    }
+
+    @EventHandler
+    void on(RoleAssignmentEnded event) {
+        jdbc.update("DELETE FROM role_assignment WHERE user_id = ? AND role = ? AND ods_code = ?",
+                event.user().value(), event.role().name(), event.organisation().value());
+        log.debug("register: {} no longer {} at {}", event.user(), event.role(), event.organisation());
     }
 
     @EventHandler

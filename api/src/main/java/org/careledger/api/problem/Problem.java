@@ -49,6 +49,8 @@ public enum Problem {
     MISSING_PARAMETER(HttpStatus.BAD_REQUEST, "Missing parameter"),
     UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, "Sign-in required"),
     INVALID_TOKEN(HttpStatus.UNAUTHORIZED, "Invalid or expired token"),
+    /** The token is genuine, but the directory no longer holds its role at its organisation (or its patient). */
+    SIGN_IN_ENDED(HttpStatus.UNAUTHORIZED, "Sign-in no longer held in the directory"),
     FORBIDDEN(HttpStatus.FORBIDDEN, "Not allowed in this role"),
     NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),

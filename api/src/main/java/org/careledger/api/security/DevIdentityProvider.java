@@ -5,9 +5,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
-import org.careledger.demo.DemoRegion;
-import org.careledger.shared.NhsNumber;
-import org.careledger.shared.Registers;
+import org.careledger.registers.SignInDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -33,7 +31,10 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
@@ -54,22 +55,25 @@ import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * The development identity provider: Spring Authorization Server inside the application (endpoints under
  * {@code /oauth2/**}, OIDC discovery at {@code /.well-known/openid-configuration}, sign-in form at {@code /login}).
- * On by default with the embedded database, off when a real database is configured; {@code careledger.dev-idp.enabled}
- * decides explicitly. Production switches it off and names a real OIDC provider by
- * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri} (docs/operations.md).
+ * When it runs is decided by {@link #enabled} (docs/operations.md): only for development — when
+ * {@code careledger.dev-idp.enabled=true}, or by default in the "just run it" mode (embedded database, no
+ * issuer, no profile). Never beside a real issuer ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri}
+ * and friends) or under a named profile: asking for both stops start-up with a one-line reason.
  * <p>
- * Who can sign in: {@link DemoAccounts} (staff as {@code role@ODS}, patients by NHS number), all with the one
+ * Who can sign in: {@link DevAccounts} — everyone the directory holds now (staff as {@code role@ODS} or by user id,
+ * patients by NHS number), read from the registers at each sign-in, all with the one
  * development password ({@code careledger.dev-idp.password}, default {@code demo}). Clients:
  * <ul>
  *     <li>{@code careledger-web}: public, authorization code with PKCE (the coming web UI, Swagger UI);</li>
  *     <li>{@code careledger-script}: confidential (secret {@code careledger.dev-idp.script-secret}), client
- *     credentials; it acts as the demo user named by the extra token request parameter {@code act_as}
+ *     credentials; it acts as the user named by the extra token request parameter {@code act_as}
  *     ({@code -d act_as=gp@Y01234}). A development convenience only: any holder of the secret can be anyone.</li>
  * </ul>
  * The token customizer writes the claims {@link SignedInUser} reads: {@code sub} (user UUID), {@code name},
@@ -89,7 +93,7 @@ public class DevIdentityProvider {
     /** Settings, defaults in code. */
     @ConfigurationProperties("careledger.dev-idp")
     public record Settings(Boolean enabled, String password, String scriptSecret, List<String> redirectUris,
-                           Duration accessTokenTtl, Long seed) {
+                           Duration accessTokenTtl) {
         public Settings {
             password = StringUtils.hasText(password) ? password : "demo";
             scriptSecret = StringUtils.hasText(scriptSecret) ? scriptSecret : "demo-script-secret";
@@ -100,23 +104,64 @@ public class DevIdentityProvider {
         }
     }
 
-    /** Explicit {@code careledger.dev-idp.enabled} wins; otherwise on exactly when the database is the embedded one. */
+    /** Properties that name a real token issuer: any of them makes the development provider a conflict. */
+    static final List<String> REAL_ISSUER = List.of("spring.security.oauth2.resourceserver.jwt.issuer-uri",
+            "spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
+            "spring.security.oauth2.resourceserver.jwt.public-key-location");
+
+    /** Start-up refused: the development identity provider was asked for where it must never run. One line. */
+    public static final class Misconfigured extends IllegalStateException {
+        Misconfigured(String reason) {
+            super(reason);
+        }
+    }
+
+    /**
+     * Does the development identity provider run? Pure, tested as a table.
+     * <ul>
+     *     <li>{@code careledger.dev-idp.enabled=false}: no;</li>
+     *     <li>{@code careledger.dev-idp.enabled=true}: yes — unless a real issuer is configured or a profile is active,
+     *     which refuses start-up ({@link Misconfigured});</li>
+     *     <li>not set: yes only in the "just run it" mode: embedded database (no {@code spring.datasource.url}), no
+     *     real issuer, no active profile. Anything else: no.</li>
+     * </ul>
+     *
+     * @param realIssuer the real-issuer property that is set, or null
+     */
+    static boolean enabled(Boolean explicit, boolean realDatabase, String realIssuer, List<String> activeProfiles) {
+        List<String> profiles = activeProfiles.stream().filter(p -> !"default".equals(p)).toList();
+        if (Boolean.TRUE.equals(explicit)) {
+            if (realIssuer != null) {
+                throw new Misconfigured("careledger.dev-idp.enabled=true and " + realIssuer
+                        + " are both set: the development identity provider never runs beside a real issuer; remove one");
+            }
+            if (!profiles.isEmpty()) {
+                throw new Misconfigured("careledger.dev-idp.enabled=true with profile " + String.join(",", profiles)
+                        + " active: the development identity provider runs only without a profile, for development");
+            }
+            return true;
+        }
+        return explicit == null && !realDatabase && realIssuer == null && profiles.isEmpty();
+    }
+
+    static boolean enabled(org.springframework.core.env.Environment environment) {
+        String issuer = REAL_ISSUER.stream().filter(p -> StringUtils.hasText(environment.getProperty(p)))
+                .findFirst().orElse(null);
+        return enabled(environment.getProperty("careledger.dev-idp.enabled", Boolean.class),
+                StringUtils.hasText(environment.getProperty("spring.datasource.url")), issuer,
+                Arrays.asList(environment.getActiveProfiles()));
+    }
+
     static final class Enabled implements Condition {
         @Override
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            Boolean explicit = context.getEnvironment().getProperty("careledger.dev-idp.enabled", Boolean.class);
-            if (explicit != null) {
-                return explicit;
-            }
-            return !StringUtils.hasText(context.getEnvironment().getProperty("spring.datasource.url"));
+            return enabled(context.getEnvironment());
         }
     }
 
     @Bean
-    DemoAccounts demoAccounts(org.springframework.core.env.Environment environment, Settings settings) {
-        long seed = settings.seed() != null ? settings.seed()
-                : environment.getProperty("careledger.demo.seed", Long.class, DemoRegion.DEFAULT_SEED);
-        return new DemoAccounts(seed);
+    DevAccounts devAccounts(SignInDirectory directory) {
+        return new DevAccounts(directory);
     }
 
     @Bean
@@ -149,16 +194,16 @@ public class DevIdentityProvider {
     }
 
     @Bean
-    UserDetailsService demoUsers(DemoAccounts accounts, Registers registers, PasswordEncoder encoder,
-                                 Settings settings) {
-        String hash = encoder.encode(settings.password()); // one hash for every demo user: hashed once, at start
+    UserDetailsService directoryUsers(DevAccounts accounts, PasswordEncoder encoder, Settings settings) {
+        String hash = encoder.encode(settings.password()); // one hash for every user: hashed once, at start
         return username -> {
-            if (DemoAccounts.patient(username).filter(registers::patientRegistered).isPresent()) {
-                return User.withUsername(NhsNumber.of(username).value()).password(hash).roles("PATIENT").build();
+            try {
+                String role = accounts.resolve(username) instanceof DevAccounts.Staff s
+                        ? s.session().role().name() : "PATIENT";
+                return User.withUsername(username.strip()).password(hash).roles(role).build();
+            } catch (DevAccounts.NoSuchAccount e) {
+                throw new UsernameNotFoundException(e.getMessage());
             }
-            return accounts.staff(username)
-                    .map(s -> User.withUsername(s.username()).password(hash).roles(s.role().name()).build())
-                    .orElseThrow(() -> new UsernameNotFoundException("no such demo user"));
         };
     }
 
@@ -185,31 +230,37 @@ public class DevIdentityProvider {
 
     /** Writes CareLedger's claims into access and ID tokens, for the signed-in user or the script's {@code act_as}. */
     @Bean
-    OAuth2TokenCustomizer<JwtEncodingContext> careLedgerClaims(DemoAccounts accounts, Registers registers) {
+    OAuth2TokenCustomizer<JwtEncodingContext> careLedgerClaims(DevAccounts accounts) {
         return context -> {
             String username;
             if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
                 OAuth2ClientCredentialsAuthenticationToken grant = context.getAuthorizationGrant();
                 Object actAs = grant.getAdditionalParameters().get(ACT_AS);
                 if (actAs == null) {
-                    throw invalid("name the demo user to act as: act_as=<role>@<ODS> or an NHS number");
+                    throw invalid("name the user to act as: act_as=<role>@<ODS>, <user id>[/<role>@<ODS>] or an NHS number");
                 }
                 username = actAs.toString();
             } else {
                 username = context.getPrincipal().getName();
             }
+            DevAccounts.Account account;
+            try {
+                account = accounts.resolve(username); // again at issue: a role ended since the sign-in form is refused
+            } catch (DevAccounts.NoSuchAccount e) {
+                throw invalid(e.getMessage());
+            }
             JwtClaimsSet.Builder claims = context.getClaims();
-            var patient = DemoAccounts.patient(username).filter(registers::patientRegistered);
-            if (patient.isPresent()) {
-                claims.subject(DemoAccounts.patientUser(patient.get()).toString())
-                        .claim(SignedInUser.NHS_NUMBER, patient.get().value());
+            if (account instanceof DevAccounts.Patient patient) {
+                claims.subject(patient.user().toString()).claim(SignedInUser.NHS_NUMBER, patient.nhsNumber().value());
                 return;
             }
-            DemoAccounts.Staff staff = accounts.staff(username).orElseThrow(() -> invalid("no such demo user"));
+            SignInDirectory.StaffSession staff = ((DevAccounts.Staff) account).session();
             claims.subject(staff.user().toString())
-                    .claim(SignedInUser.NAME, staff.name())
                     .claim(SignedInUser.ROLE, staff.role().name())
                     .claim(SignedInUser.ODS, staff.organisation().value());
+            if (staff.name() != null) {
+                claims.claim(SignedInUser.NAME, staff.name());
+            }
         };
     }
 
@@ -224,14 +275,19 @@ public class DevIdentityProvider {
         var pair = generator.generateKeyPair();
         RSAKey key = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).privateKey((RSAPrivateKey) pair.getPrivate())
                 .keyID(UUID.randomUUID().toString()).build();
-        log.info("Development identity provider on: demo users sign in at /oauth2/authorize; never use it in production");
+        log.info("Development identity provider on: everyone the directory holds signs in at /oauth2/authorize; never use it in production");
         return new ImmutableJWKSet<>(new JWKSet(key));
     }
 
-    /** The API trusts the tokens this provider signs (and, being in-process, needs no discovery round trip). */
+    /**
+     * The API trusts the tokens this provider signs (and, being in-process, needs no discovery round trip), with the
+     * clock skew of {@link SecurityConfiguration#tokenTimestamps}.
+     */
     @Bean
-    JwtDecoder jwtDecoder(JWKSource<SecurityContext> signingKey) {
-        return OAuth2AuthorizationServerConfiguration.jwtDecoder(signingKey);
+    JwtDecoder jwtDecoder(JWKSource<SecurityContext> signingKey, OAuth2TokenValidator<Jwt> tokenTimestamps) {
+        NimbusJwtDecoder decoder = (NimbusJwtDecoder) OAuth2AuthorizationServerConfiguration.jwtDecoder(signingKey);
+        decoder.setJwtValidator(tokenTimestamps); // the configured clock skew, not the library's 60 s
+        return decoder;
     }
 
     @Bean

@@ -2,16 +2,25 @@ package org.careledger.api.security;
 
 import org.careledger.api.problem.Problem;
 import org.careledger.api.problem.ProblemResponses;
+import org.careledger.registers.SignInDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
+
+import java.time.Duration;
 
 import static org.careledger.shared.Role.ADMINISTRATOR;
 import static org.careledger.shared.Role.DISTRICT_NURSE;
@@ -32,6 +41,13 @@ import static org.careledger.shared.Role.SPECIALIST;
  * provider named by {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}. {@link SignedInUser#from} maps the
  * claims. Stateless: no session, no cookies, so no CSRF.
  * <p>
+ * Every request's sign-in is checked against the directory ({@link SignInDirectory}, one primary-key lookup): a
+ * staff token counts only while the registers still hold its role at its organisation for its user, a patient token
+ * only while its NHS number is a registered patient. Otherwise the request is answered 401 {@code sign-in-ended}
+ * (sign in again): the token is no longer a valid sign-in, like an expired one, and nothing behind the API is reached.
+ * Token expiry is checked with the small clock skew {@code careledger.security.clock-skew} (default 5 s), not the
+ * library's 60 s.
+ * <p>
  * Which role reaches which endpoint is decided HERE, coarsely, by path; the ledger then decides finely (the access
  * policy for reads in {@code RecordReads}, the role policy and aggregates for writes). Record reads are open to
  * every signed-in role on purpose: {@code RecordReads} refuses IG officers, administrators and other patients itself,
@@ -40,16 +56,33 @@ import static org.careledger.shared.Role.SPECIALIST;
 @Configuration
 public class SecurityConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+    /** The longest clock skew the configuration accepts. */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(30);
+
+    /** The token's sign-in (role at organisation, or patient) is no longer held in the directory. */
+    static final class SignInEnded extends InvalidBearerTokenException {
+        SignInEnded(String description) {
+            super(description);
+        }
+    }
+
     static final String[] STAFF_WHO_CARE = roles(GP, PRACTICE_NURSE, PRACTICE_ADMIN, DISTRICT_NURSE,
             MENTAL_HEALTH_PRACTITIONER, SOCIAL_WORKER, PHARMACIST, OOH_CLINICIAN, SPECIALIST);
 
     @Bean
     @Order(3)
-    SecurityFilterChain api(HttpSecurity http, ProblemResponses problems) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, ProblemResponses problems, SignInDirectory directory) throws Exception {
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
             boolean tokenSent = request.getHeader("Authorization") != null;
             response.setHeader("WWW-Authenticate", tokenSent
                     ? "Bearer error=\"invalid_token\"" : "Bearer");
+            if (e instanceof SignInEnded) {
+                problems.write(request, response, Problem.SIGN_IN_ENDED,
+                        "The directory no longer holds the role, organisation or registration this token was issued for: sign in again.");
+                return;
+            }
             problems.write(request, response, tokenSent ? Problem.INVALID_TOKEN : Problem.UNAUTHENTICATED,
                     tokenSent ? "The token is not valid: expired, not signed by a trusted provider, or its claims are unusable."
                             : "Sign in and send the access token as 'Authorization: Bearer <token>'.");
@@ -61,11 +94,14 @@ public class SecurityConfiguration {
                 .csrf(c -> c.disable())
                 .oauth2ResourceServer(rs -> rs
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(token -> {
+                            SignedInUser user;
                             try {
-                                return new SignedInAuthentication(SignedInUser.from(token), token);
+                                user = SignedInUser.from(token);
                             } catch (RuntimeException e) {
                                 throw new InvalidBearerTokenException(e.getMessage());
                             }
+                            requireHeld(user, directory);
+                            return new SignedInAuthentication(user, token);
                         }))
                         .authenticationEntryPoint(unauthenticated)
                         .accessDeniedHandler(denied))
@@ -87,6 +123,37 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/fhir/AuditEvent").hasRole(IG_OFFICER.name())
                         .anyRequest().denyAll());
         return http.build();
+    }
+
+    /**
+     * The sign-in a token carries must still be held in the directory, now: checked on every request, in this one
+     * place. Logs ids only.
+     */
+    static void requireHeld(SignedInUser user, SignInDirectory directory) {
+        boolean held = user.isPatient() ? directory.patientRegistered(user.nhsNumber())
+                : directory.holds(user.user(), user.role(), user.organisation());
+        if (!held) {
+            if (user.isPatient()) {
+                log.warn("Sign-in refused: patient token for an NHS number that is not registered (user {})", user.user());
+            } else {
+                log.warn("Sign-in refused: the directory no longer holds {} at {} for user {}", user.role(),
+                        user.organisation().value(), user.user());
+            }
+            throw new SignInEnded("the directory no longer holds this sign-in");
+        }
+    }
+
+    /**
+     * Token lifetime checks with an explicit, small clock skew ({@code careledger.security.clock-skew}, default 5 s;
+     * at most 30 s). Spring Boot adds this validator to the decoder of a real issuer; the development identity
+     * provider's decoder uses it alone.
+     */
+    @Bean
+    OAuth2TokenValidator<Jwt> tokenTimestamps(@Value("${careledger.security.clock-skew:5s}") Duration skew) {
+        if (skew.isNegative() || skew.compareTo(MAX_CLOCK_SKEW) > 0) {
+            throw new IllegalArgumentException("careledger.security.clock-skew must be 0s to " + MAX_CLOCK_SKEW.toSeconds() + "s");
+        }
+        return new JwtTimestampValidator(skew);
     }
 
     /** Everything outside the API and the identity provider: documentation, health and metrics. */

@@ -3,7 +3,6 @@ package org.careledger.api.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.careledger.api.CareLedgerApplication;
-import org.careledger.api.security.DemoAccounts;
 import org.careledger.demo.DemoRegion;
 import org.careledger.shared.NhsNumber;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,7 +41,7 @@ abstract class ApiTest {
     static final Path DATA_DIR = Path.of("target", "test-pg", "api-" + UUID.randomUUID());
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final DemoAccounts ACCOUNTS = new DemoAccounts(DemoRegion.DEFAULT_SEED);
+    static final DemoPeople ACCOUNTS = new DemoPeople(DemoRegion.DEFAULT_SEED);
     private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
 
     @DynamicPropertySource
@@ -195,11 +194,11 @@ abstract class ApiTest {
 
     // ---- the demo people the tests sign in as ------------------------------------------------------------
 
-    static DemoAccounts.Staff staff(String username) {
+    static DemoPeople.Staff staff(String username) {
         return ACCOUNTS.staff(username).orElseThrow();
     }
 
-    static final DemoAccounts.Staff GP = staff("gp");
+    static final DemoPeople.Staff GP = staff("gp");
     static final String GP_USER = "gp@" + GP.organisation().value();
 
     /**

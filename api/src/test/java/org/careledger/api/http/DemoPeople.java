@@ -1,36 +1,26 @@
-package org.careledger.api.security;
+package org.careledger.api.http;
 
 import org.careledger.demo.DemoRegion;
 import org.careledger.directory.AssignRole;
 import org.careledger.directory.RegisterStaffMember;
-import org.careledger.shared.NhsNumber;
 import org.careledger.shared.OdsCode;
 import org.careledger.shared.Role;
 import org.careledger.shared.UserId;
 
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
- * The people who can sign in to the development identity provider: the demo region's staff and patients, derived
- * deterministically from {@link DemoRegion} (same seed, same accounts). Usernames:
- * <ul>
- *     <li>{@code <role>@<ODS>} (e.g. {@code gp@Y01234}, {@code district-nurse@RCX}): the first staff member the
- *     demo gave that role at that organisation, signed in in that role there. Roles are written in lower case with
- *     hyphens ({@code mental-health-practitioner}, {@code ig-officer}, {@code administrator}).</li>
- *     <li>{@code <role>@<ODS>.<n>} (e.g. {@code gp@Y01234.2}): the n-th staff member with that role there (n from 2),
- *     so every one of the demo's staff can sign in.</li>
- *     <li>{@code <role>} alone (e.g. {@code pharmacist}): the first such assignment in the whole region.</li>
- *     <li>an NHS number (e.g. {@code 9990000018}): that demo patient, if registered; their user id is derived from
- *     the NHS number (an NHS login would issue its own).</li>
- * </ul>
+ * The demo region's people as the demo GENERATOR made them (same seed, same people), with the usernames the
+ * development identity provider gives them: {@code <role>@<ODS>} for the first holder of a role at an organisation,
+ * {@code <role>@<ODS>.<n>} for the n-th, {@code <role>} for the first in the region. The application itself reads
+ * them from the registers (DevAccounts); the tests use this independent derivation to check that every demo person
+ * signs in as the generator made them.
  */
-public final class DemoAccounts {
+final class DemoPeople {
 
     /** A staff session: who, in which role, at which organisation. */
     public record Staff(String username, UserId user, String name, Role role, OdsCode organisation) {
@@ -38,7 +28,7 @@ public final class DemoAccounts {
 
     private final Map<String, Staff> staff = new LinkedHashMap<>();
 
-    public DemoAccounts(long seed) {
+    DemoPeople(long seed) {
         DemoRegion region = new DemoRegion(seed, 0);
         Map<UserId, String> names = new LinkedHashMap<>();
         Map<String, Integer> seen = new LinkedHashMap<>();
@@ -68,17 +58,6 @@ public final class DemoAccounts {
     /** Every staff username ({@code role@ODS} and the role-only aliases), in the demo's order. */
     public List<Staff> allStaff() {
         return List.copyOf(staff.values().stream().distinct().toList());
-    }
-
-    /** The NHS number a patient username stands for, if it is one. */
-    public static Optional<NhsNumber> patient(String username) {
-        return username != null && NhsNumber.isValid(username) ? Optional.of(NhsNumber.of(username)) : Optional.empty();
-    }
-
-    /** A patient's stable user id, derived from their NHS number (as an NHS login would give one per person). */
-    public static UserId patientUser(NhsNumber patient) {
-        return new UserId(UUID.nameUUIDFromBytes(("careledger-dev-nhs-login:" + patient.value())
-                .getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String normalise(String username) {
