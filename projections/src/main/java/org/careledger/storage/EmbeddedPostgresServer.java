@@ -262,9 +262,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         return ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
                 .filter(ProcessHandle::isAlive)
-                // a pid reused by another program is not our server (unknown when we may not see it)
+                // a pid reused by another program, or by a server on another data directory, is not our server
+                // (when the process's details cannot be seen, the pid file is believed)
                 .filter(p -> p.info().command().map(c -> Path.of(c).getFileName().toString().startsWith("postgres"))
-                        .orElse(true));
+                        .orElse(true))
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains(dataDir.toString())).orElse(true));
     }
 
     /** The server binaries' directory, from the command line PostgreSQL records at start. */
