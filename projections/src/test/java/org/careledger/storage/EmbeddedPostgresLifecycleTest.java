@@ -129,6 +129,19 @@ class EmbeddedPostgresLifecycleTest {
     }
 
     @Test
+    void theServerIsTheBuildsMajorVersionAndADataDirectoryOfAnotherIsRefusedInOneLine() throws IOException {
+        try (ConfigurableApplicationContext context = start()) {
+            assertThat(context.getBean(JdbcTemplate.class).queryForObject("SHOW server_version_num", Integer.class)
+                    / 10_000).isEqualTo(EmbeddedPostgresServer.MAJOR_VERSION);
+        }
+        Files.writeString(dataDir.resolve("PG_VERSION"), "14\n");
+        assertThatThrownBy(this::start)
+                .rootCause()
+                .hasMessageContaining("was made by PostgreSQL 14; this build runs PostgreSQL "
+                        + EmbeddedPostgresServer.MAJOR_VERSION);
+    }
+
+    @Test
     void aDataDirectoryWhoseOwnerStillRunsIsRefusedAndItsServerLeftAlone() {
         try (ConfigurableApplicationContext owner = start()) {
             ProcessHandle server = postmaster();
