@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param startupWait how long to wait for the server to accept connections
  * @param durable     fsync and synchronous commits on (the default: a ledger's commits must survive a crash);
  *                    the test build turns it off for speed
+ * @param watchdogInterval how often the server is checked; a server that has died is started again on the same
+ *                    port and data; 0 turns the watchdog off
  */
 @ConfigurationProperties("careledger.embedded-db")
 public record EmbeddedDbProperties(
@@ -23,5 +25,6 @@ public record EmbeddedDbProperties(
         @DefaultValue("0") int port,
         Path workingDir,
         @DefaultValue("60s") Duration startupWait,
-        @DefaultValue("true") boolean durable) {
+        @DefaultValue("true") boolean durable,
+        @DefaultValue("1s") Duration watchdogInterval) {
 }

@@ -27,7 +27,7 @@ class ExternalDataSourceTest {
                              "spring.datasource.url=" + external.getJdbcUrl("postgres", "postgres"),
                              "spring.datasource.username=postgres")
                      .run()) {
-            assertThat(context.getBeanNamesForType(EmbeddedPostgres.class)).isEmpty();
+            assertThat(context.getBeanNamesForType(EmbeddedPostgresServer.class)).isEmpty();
             JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
             assertThat(jdbc.queryForObject("SELECT inet_server_port()", Integer.class)).isEqualTo(external.getPort());
             assertThat(jdbc.queryForObject("SELECT count(*) FROM flyway_schema_history WHERE success", Integer.class))

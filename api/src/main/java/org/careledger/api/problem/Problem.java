@@ -62,7 +62,9 @@ public enum Problem {
     /** If-Match named an entry version that is no longer the latest. */
     STALE_VERSION(HttpStatus.PRECONDITION_FAILED, "Entry changed since you read it"),
     PRECONDITION_REQUIRED(HttpStatus.PRECONDITION_REQUIRED, "If-Match required"),
-    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
+    /** The database cannot be reached: nothing was read or written; retry later (see Retry-After). */
+    SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable");
 
     public static final String TYPE_PREFIX = "urn:careledger:problem:";
 

@@ -88,7 +88,10 @@ public class PatientAccessHistory {
                   LEFT JOIN staff_member s ON s.user_id = e.user_id
                   LEFT JOIN organisation o ON o.ods_code = e.organisation
                  WHERE e.patient = ? AND e.kind IN ('ACCESSED', 'REFUSED', 'EMERGENCY_DECLARED')
-                   AND e.occurred_at >= ? AND e.occurred_at < ?""" + keyset + """
+                   AND e.occurred_at >= ? AND e.occurred_at < ?""" + keyset
+                // the text block below loses its indentation: without this newline PostgreSQL 15+ reads "?ORDER"
+                // as a parameter with trailing junk
+                + "\n" + """
                  ORDER BY e.occurred_at DESC, e.global_index DESC LIMIT ?""", PatientAccessHistory::row,
                 args.toArray());
         AuditPage.Cursor next = null;

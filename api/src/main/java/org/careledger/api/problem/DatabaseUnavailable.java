@@ -1,0 +1,82 @@
+package org.careledger.api.problem;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.ModelAndView;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Set;
+
+/**
+ * A request that fails because the database cannot be reached answers 503 problem+json
+ * ({@link Problem#SERVICE_UNAVAILABLE}) with {@code Retry-After}, whatever wraps the cause (Axon, Spring's
+ * transaction manager, JDBC). It runs before the {@code @ExceptionHandler}s ({@link ProblemAdvice}) and leaves every
+ * other exception to them. A failed connection means nothing was written: the transaction never began, or the server
+ * rolled it back when the connection broke.
+ */
+@Component
+public class DatabaseUnavailable implements HandlerExceptionResolver, Ordered {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseUnavailable.class);
+    /** Seconds a client should wait: the pool tries again on the next request, the embedded server restarts in about this. */
+    static final String RETRY_AFTER_SECONDS = "5";
+    /** PostgreSQL's SQLSTATEs for a server shutting down, crashed or starting up (class 08 is any connection failure). */
+    private static final Set<String> SERVER_GONE = Set.of("57P01", "57P02", "57P03");
+
+    private final ProblemResponses responses;
+
+    public DatabaseUnavailable(ProblemResponses responses) {
+        this.responses = responses;
+    }
+
+    /** Whether {@code e} or one of its causes says the database could not be reached. */
+    public static boolean isCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || t instanceof CannotCreateTransactionException
+                    || t instanceof DataAccessResourceFailureException || t instanceof ConnectException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || SERVER_GONE.contains(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response, Object handler,
+                                         Exception e) {
+        if (!isCause(e) || response.isCommitted()) {
+            return null;
+        }
+        log.warn("database unavailable at {} ({})", request.getRequestURI(), e.getClass().getName());
+        try {
+            response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            responses.write(request, response, Problem.SERVICE_UNAVAILABLE,
+                    "The record store cannot be reached just now; nothing was written. Try again shortly.");
+        } catch (IOException io) {
+            return null;
+        }
+        return new ModelAndView();
+    }
+
+    @Override
+    public int getOrder() {
+        // before the composite of @ExceptionHandler resolvers (order 0)
+        return -1;
+    }
+}
