@@ -4,10 +4,12 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.careledger.demo.DemoLoader;
 import org.careledger.demo.DemoRegion;
 import org.careledger.shared.Registers;
+import org.careledger.views.ViewsStartup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
@@ -17,9 +19,11 @@ import org.springframework.util.StringUtils;
  * {@code demo} command. {@code careledger.demo.enabled} (default true) switches it off;
  * {@code careledger.demo.patients} defaults to {@value DemoRegion#DEFAULT_PATIENTS} on the embedded database and to 0
  * (no demo) when a real {@code spring.datasource.url} is configured. {@code careledger.demo.seed} defaults to 42.
- * Runs before the application reports ready, so readiness waits for the demo.
+ * Runs before the application reports ready, so readiness waits for the demo, and after the views' start-up duties
+ * ({@link ViewsStartup#ORDER}: the shipped policy is in force before the first demo entry is written).
  */
 @Component
+@Order(ViewsStartup.ORDER + 1)
 class DemoOnStartup implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(DemoOnStartup.class);
@@ -69,7 +73,7 @@ class DemoOnStartup implements ApplicationRunner {
                 log.info("Demo region: {}/{} patients loaded", done, total);
             }
         });
-        log.info("Demo region loaded: {} patients, {} events in {} s", result.patients(), result.commands(),
-                result.elapsed().toSeconds());
+        log.info("start-up: demo region loaded: {} patients, {} events in {} s", result.patients(), result.commands(),
+                String.format(java.util.Locale.ROOT, "%.1f", result.elapsed().toMillis() / 1000.0));
     }
 }

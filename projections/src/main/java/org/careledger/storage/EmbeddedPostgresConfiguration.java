@@ -50,8 +50,10 @@ public class EmbeddedPostgresConfiguration {
             Files.createDirectories(workingDir);
             builder.setOverrideWorkingDirectory(workingDir.toFile());
         }
+        long started = System.nanoTime();
         EmbeddedPostgres postgres = builder.start();
-        log.info("Embedded PostgreSQL on port {} with data in {}", postgres.getPort(), dataDir);
+        log.info("start-up: embedded PostgreSQL started on port {} with data in {} in {} s", postgres.getPort(),
+                dataDir, String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
         return postgres;
     }
 
