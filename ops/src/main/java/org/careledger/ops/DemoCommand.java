@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
  * Spring properties ({@code --spring.datasource.url=...}) pass through to the ledger.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "Load the demo region into the ledger, unless it is there.",
         description = "Load the demo region (organisations, staff, patients and their records) into the ledger.")
 final class DemoCommand implements Callable<Integer> {
 
