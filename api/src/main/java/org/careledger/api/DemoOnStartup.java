@@ -14,6 +14,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
+import java.time.Clock;
+
 /**
  * Loads the demo region on start-up when the ledger is empty, through the same {@link DemoLoader} as the
  * {@code demo} command. {@code careledger.demo.enabled} (default true) switches it off;
@@ -31,11 +33,13 @@ class DemoOnStartup implements ApplicationRunner {
     private final Environment environment;
     private final CommandGateway gateway;
     private final Registers registers;
+    private final Clock clock;
 
-    DemoOnStartup(Environment environment, CommandGateway gateway, Registers registers) {
+    DemoOnStartup(Environment environment, CommandGateway gateway, Registers registers, Clock clock) {
         this.environment = environment;
         this.gateway = gateway;
         this.registers = registers;
+        this.clock = clock;
     }
 
     /** Patients to load: the configured number, else 2,000 on the embedded database and 0 on a real one. */
@@ -68,7 +72,9 @@ class DemoOnStartup implements ApplicationRunner {
             return;
         }
         int step = Math.max(1, patients / 10);
-        DemoLoader.Result result = loader.load(patients, seed, threads, (done, total) -> {
+        // the demo's clock starts four weeks before today, so its grants are in force when it is opened
+        DemoRegion region = new DemoRegion(seed, patients, DemoRegion.startBefore(clock.instant()));
+        DemoLoader.Result result = loader.load(region, threads, (done, total) -> {
             if (done % step == 0) {
                 log.info("Demo region: {}/{} patients loaded", done, total);
             }
