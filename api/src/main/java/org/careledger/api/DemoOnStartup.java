@@ -4,22 +4,28 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.careledger.demo.DemoLoader;
 import org.careledger.demo.DemoRegion;
 import org.careledger.shared.Registers;
+import org.careledger.views.ViewsStartup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
+
+import java.time.Clock;
 
 /**
  * Loads the demo region on start-up when the ledger is empty, through the same {@link DemoLoader} as the
  * {@code demo} command. {@code careledger.demo.enabled} (default true) switches it off;
  * {@code careledger.demo.patients} defaults to {@value DemoRegion#DEFAULT_PATIENTS} on the embedded database and to 0
  * (no demo) when a real {@code spring.datasource.url} is configured. {@code careledger.demo.seed} defaults to 42.
- * Runs before the application reports ready, so readiness waits for the demo.
+ * Runs before the application reports ready, so readiness waits for the demo, and after the views' start-up duties
+ * ({@link ViewsStartup#ORDER}: the shipped policy is in force before the first demo entry is written).
  */
 @Component
+@Order(ViewsStartup.ORDER + 1)
 class DemoOnStartup implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(DemoOnStartup.class);
@@ -27,11 +33,13 @@ class DemoOnStartup implements ApplicationRunner {
     private final Environment environment;
     private final CommandGateway gateway;
     private final Registers registers;
+    private final Clock clock;
 
-    DemoOnStartup(Environment environment, CommandGateway gateway, Registers registers) {
+    DemoOnStartup(Environment environment, CommandGateway gateway, Registers registers, Clock clock) {
         this.environment = environment;
         this.gateway = gateway;
         this.registers = registers;
+        this.clock = clock;
     }
 
     /** Patients to load: the configured number, else 2,000 on the embedded database and 0 on a real one. */
@@ -64,12 +72,14 @@ class DemoOnStartup implements ApplicationRunner {
             return;
         }
         int step = Math.max(1, patients / 10);
-        DemoLoader.Result result = loader.load(patients, seed, threads, (done, total) -> {
+        // the demo's clock starts four weeks before today, so its grants are in force when it is opened
+        DemoRegion region = new DemoRegion(seed, patients, DemoRegion.startBefore(clock.instant()));
+        DemoLoader.Result result = loader.load(region, threads, (done, total) -> {
             if (done % step == 0) {
                 log.info("Demo region: {}/{} patients loaded", done, total);
             }
         });
-        log.info("Demo region loaded: {} patients, {} events in {} s", result.patients(), result.commands(),
-                result.elapsed().toSeconds());
+        log.info("start-up: demo region loaded: {} patients, {} events in {} s", result.patients(), result.commands(),
+                String.format(java.util.Locale.ROOT, "%.1f", result.elapsed().toMillis() / 1000.0));
     }
 }

@@ -73,10 +73,16 @@ public final class DemoLoader {
      * @param threads how many patients are loaded at once (1 for strictly sequential)
      */
     public Result load(int patients, long seed, int threads, Progress progress) {
+        return load(new DemoRegion(seed, patients), threads, progress);
+    }
+
+    /** Loads the given region (e.g. one whose clock starts at {@link DemoRegion#startBefore}) unless it is there. */
+    public Result load(DemoRegion region, int threads, Progress progress) {
+        int patients = region.patientCount();
+        long seed = region.seed();
         if (threads < 1 || threads > 64) {
             throw new IllegalArgumentException("threads must be 1 to 64");
         }
-        DemoRegion region = new DemoRegion(seed, patients);
         if (loaded()) {
             log.info("Demo region present (organisation {} registered): not loading", DemoRegion.FIRST_ORGANISATION);
             return new Result(true, seed, 0, 0, Map.of(), Duration.ZERO);

@@ -72,7 +72,9 @@ import java.util.stream.StreamSupport;
  * grants and the occasional emergency access. Everything enters the ledger through commands, so all of it is events.
  * <p>
  * Deterministic: the same seed and patient count give the same commands, with ids drawn from the seeded random
- * source and times from a simulated clock that starts at {@link #START} (never the wall clock). Patients are
+ * source and times from a simulated clock that starts at {@link #START} or at a given start (never the wall clock:
+ * the loaders pass {@link #startBefore}, so that the demo's grants, up to a year long, are in force when it is
+ * loaded; the same seed, count and start give the same commands, and ids never depend on the start). Patients are
  * generated lazily ({@link #patients()}), so a region of {@value #MAX_PATIENTS} patients never sits in memory; a
  * smaller region is a prefix of a larger one with the same seed.
  * <p>
@@ -151,18 +153,41 @@ public final class DemoRegion {
     private final double[] practiceWeights = new double[PRACTICES];
     private final Actor administrator;
     private final Instant directoryEnd;
+    private final Instant start;
 
     public DemoRegion(long seed, int patients) {
+        this(seed, patients, START);
+    }
+
+    /** A region whose simulated clock starts at {@code start} instead of {@link #START}. */
+    public DemoRegion(long seed, int patients, Instant start) {
         if (patients < 0 || patients > MAX_PATIENTS) {
             throw new IllegalArgumentException("patients must be 0 to " + MAX_PATIENTS);
         }
         this.seed = seed;
         this.patients = patients;
         SplittableRandom random = new SplittableRandom(seed);
-        Clock clock = new Clock(START);
+        this.start = start;
+        Clock clock = new Clock(start);
         this.administrator = Actor.staff(userId(random), Role.ADMINISTRATOR, FIRST_ORGANISATION);
         buildDirectory(random, clock);
         this.directoryEnd = clock.now;
+    }
+
+    /**
+     * The start for a demo loaded at {@code now}: Monday 08:00 UTC of the week four weeks earlier, so the loaded
+     * region reads as a month of recent care (its year-long caseload grants still in force) and keeps the weekday
+     * pattern of {@link #START}.
+     */
+    public static Instant startBefore(Instant now) {
+        return LocalDate.ofInstant(now, ZoneOffset.UTC).minusWeeks(4)
+                .with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY))
+                .atTime(8, 0).toInstant(ZoneOffset.UTC);
+    }
+
+    /** Where the simulated clock starts. */
+    public Instant start() {
+        return start;
     }
 
     public long seed() {

@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
  * point it at a scratch database (the default embedded one under ./data/bench).
  */
 @Command(name = "bench-commands", mixinStandardHelpOptions = true,
+        header = "Benchmark commands against raw durable INSERTs.",
         description = "Benchmark command throughput/latency against raw durable INSERTs (writes to the ledger it runs on).")
 final class BenchCommand implements Callable<Integer> {
 

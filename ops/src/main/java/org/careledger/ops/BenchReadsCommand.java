@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
  * ./data/bench-reads).
  */
 @Command(name = "bench-reads", mixinStandardHelpOptions = true,
+        header = "Benchmark audited record opens against raw SELECTs.",
         description = "Benchmark audited record opens against raw SELECTs of the same rows, under writes "
                 + "(writes to the ledger it runs on).")
 final class BenchReadsCommand implements Callable<Integer> {

@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
  * at a scratch database (the default embedded one under ./data/bench-rebuild): the rebuild swaps the live views.
  */
 @Command(name = "bench-rebuild", mixinStandardHelpOptions = true,
+        header = "Benchmark the view rebuild against a raw batch INSERT.",
         description = "Benchmark the view rebuild against a raw batch INSERT of the same view rows "
                 + "(loads the demo region into the ledger it runs on if absent).")
 final class BenchRebuildCommand implements Callable<Integer> {

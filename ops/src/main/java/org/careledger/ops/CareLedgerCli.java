@@ -2,6 +2,7 @@ package org.careledger.ops;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -12,12 +13,18 @@ import java.util.regex.Pattern;
 import java.util.Set;
 
 /**
- * The operations command line: {@code careledger <command> [options]}. The application jar runs it when its first
- * argument names one of {@link #COMMANDS}; otherwise it starts the web application.
+ * The operations command line: {@code careledger <command> [options]}. The application jar
+ * ({@code org.careledger.api.CareLedger}) adds the {@code server} command and answers {@code --help},
+ * {@code help <command>}, {@code --version} and unknown commands through it without starting anything.
  * Exit codes: 0 done (or nothing to do), 1 the command failed, 2 bad input. Errors are one line on stderr.
  */
 @Command(name = "careledger", mixinStandardHelpOptions = true, version = "CareLedger 0.1.0",
-        description = "CareLedger operations.", subcommands = {DemoCommand.class, ReplayCommand.class, BenchCommand.class,
+        header = "CareLedger: one shared patient record for a health and social care region.",
+        synopsisSubcommandLabel = "[COMMAND]",
+        description = {"From the jar: java -jar careledger.jar [COMMAND] [OPTIONS].",
+                "With no command it runs the server. Spring properties (--key=value) pass",
+                "through to the server and to the commands that open the ledger."},
+        subcommands = {HelpCommand.class, DemoCommand.class, ReplayCommand.class, BenchCommand.class,
                 BenchReadsCommand.class, BenchRebuildCommand.class})
 public final class CareLedgerCli {
 

@@ -19,6 +19,7 @@ import picocli.CommandLine.Unmatched;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -27,6 +28,7 @@ import java.util.concurrent.Callable;
  * Spring properties ({@code --spring.datasource.url=...}) pass through to the ledger.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "Load the demo region into the ledger, unless it is there.",
         description = "Load the demo region (organisations, staff, patients and their records) into the ledger.")
 final class DemoCommand implements Callable<Integer> {
 
@@ -78,8 +80,8 @@ final class DemoCommand implements Callable<Integer> {
                 return CareLedgerCli.OK;
             }
             TextProgressBar bar = noProgress || patients == 0 ? null : new TextProgressBar(err, "patients");
-            DemoLoader.Result result = loader.load(patients, seed, threads,
-                    bar == null ? DemoLoader.Progress.NONE : bar::update);
+            DemoRegion region = new DemoRegion(seed, patients, DemoRegion.startBefore(ledger.getBean(Clock.class).instant()));
+            DemoLoader.Result result = loader.load(region, threads, bar == null ? DemoLoader.Progress.NONE : bar::update);
             if (bar != null) {
                 bar.finish();
             }

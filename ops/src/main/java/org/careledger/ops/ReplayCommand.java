@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
  * ({@code --spring.datasource.url=...}) pass through to the ledger.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
+        header = "Rebuild the sharing state and the role views from the ledger.",
         description = "Rebuild the sharing state and the role views from the ledger, then swap them in.")
 public final class ReplayCommand implements Callable<Integer> {
 

@@ -104,12 +104,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             Files.createDirectories(workingDir);
             builder.setOverrideWorkingDirectory(workingDir.toFile());
         }
+        long started = System.nanoTime();
         EmbeddedPostgres postgres = builder.start();
         try {
             EmbeddedPostgresServer server =
                     new EmbeddedPostgresServer(dataDir, properties.startupWait(), postgres, properties.watchdogInterval());
-            log.info("Embedded PostgreSQL (pid {}) on port {} with data in {}", server.pid(), postgres.getPort(),
-                    dataDir);
+            log.info("start-up: embedded PostgreSQL (pid {}) started on port {} with data in {} in {} s", server.pid(),
+                    postgres.getPort(), dataDir,
+                    String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
             return server;
         } catch (RuntimeException e) {
             postgres.close();

@@ -20,16 +20,24 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
- * Rebuilds the sharing state and every role view from the ledger, and swaps them in atomically. Run it after a
- * policy activation ({@code PolicyVersionActivated}: the role views then still hold the sections of the previous
- * policy; the access policy re-checks sections on every read, so until the rebuild a narrowed view is already
- * enforced and a widened one is not yet visible), after restoring a database, or with {@code careledger replay}.
+ * Rebuilds the sharing state and every role view from the ledger, and swaps them in atomically: after restoring a
+ * database, when the views' migration found events already in the ledger, or with {@code careledger replay}. A policy
+ * activation needs none: it brings the role views in line in its own transaction (ADR 0013).
+ * <p>
+ * A rebuild first records {@code view_build.needs_rebuild = true} (committed) and clears it in the swap, so a node
+ * stopped in the middle leaves the flag set and the next start ({@link ViewsStartup}) redoes the rebuild. Rebuilds
+ * are serialised across nodes by a session advisory lock ({@link #REBUILD_LOCK}) held for the whole rebuild.
  * <p>
  * How:
  * <ol>
@@ -46,7 +54,8 @@ import java.util.TreeSet;
  *     {@code public}. PostgreSQL DDL is transactional, so a reader sees the old views or the new ones, never a
  *     half-built one; a command blocked at the gate resumes against the new tables.</li>
  * </ol>
- * One rebuild at a time per process ({@code synchronized}); the swap holds writers only for the final catch-up.
+ * One rebuild at a time per process ({@code synchronized}) and per database ({@link #REBUILD_LOCK}); the swap holds
+ * writers only for the final catch-up.
  * Upcasters are not applied (none exist yet); events of unknown types are skipped.
  */
 @Component
@@ -56,6 +65,8 @@ public class ViewRebuild {
     private static final int BATCH = 1_000;
     /** Catch up outside the swap until fewer than this many events remain, so the swap holds writers briefly. */
     private static final int SWAP_LAG = 200;
+    /** Key of the session advisory lock a rebuild holds from start to swap, so two nodes never build at once. */
+    public static final long REBUILD_LOCK = 0x436c5662L; // "ClVb"
 
     /** Progress callback: events applied so far of the ledger's size when the rebuild started. */
     @FunctionalInterface
@@ -88,13 +99,62 @@ public class ViewRebuild {
 
     /** Rebuilds every view from the ledger and swaps the new tables in. */
     public synchronized Result rebuild(Progress progress) {
+        return underRebuildLock(() -> rebuildNow(progress));
+    }
+
+    /**
+     * Rebuilds when {@code view_build.needs_rebuild} is set (the views' migration found events, or a rebuild was
+     * stopped before its swap), checked under the rebuild lock so a rebuild another node just finished is not
+     * repeated; empty when nothing was needed.
+     */
+    public synchronized Optional<Result> rebuildIfNeeded(Progress progress) {
+        return underRebuildLock(() -> needsRebuild() ? Optional.of(rebuildNow(progress)) : Optional.empty());
+    }
+
+    /** Whether the views are marked as behind the ledger ({@code view_build.needs_rebuild}). */
+    public boolean needsRebuild() {
+        return Boolean.TRUE.equals(transactions.execute(s -> jdbc.queryForObject(
+                "SELECT needs_rebuild FROM view_build WHERE id = 1", Boolean.class)));
+    }
+
+    private Result rebuildNow(Progress progress) {
         long started = System.nanoTime();
+        // committed before any work: if this node stops before the swap, the next start sees the flag and redoes it
+        transactions.executeWithoutResult(s -> jdbc.update("UPDATE view_build SET needs_rebuild = true WHERE id = 1"));
         Position position = buildNext(progress);
         transactions.executeWithoutResult(status -> swap(position));
         policy.refresh();
         Result result = new Result(position.total, position.applied, true, Duration.ofNanos(System.nanoTime() - started));
         log.info("views rebuilt: {} events applied in {} ms", result.applied(), result.took().toMillis());
         return result;
+    }
+
+    private <T> T underRebuildLock(Supplier<T> work) {
+        DataSource dataSource = jdbc.getDataSource();
+        if (dataSource == null) {
+            throw new IllegalStateException("views rebuild needs a data source");
+        }
+        try (Connection lock = dataSource.getConnection()) {
+            // waiting for another node's rebuild may take longer than the pool's statement bound: lift it for
+            // this wait only (SET LOCAL); the session lock outlives the transaction
+            lock.setAutoCommit(false);
+            try (var st = lock.createStatement()) {
+                st.execute("SET LOCAL statement_timeout = 0");
+                st.execute("SELECT pg_advisory_lock(" + REBUILD_LOCK + ")");
+            }
+            lock.commit();
+            lock.setAutoCommit(true);
+            try {
+                return work.get();
+            } finally {
+                try (var ps = lock.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                    ps.setLong(1, REBUILD_LOCK);
+                    ps.execute();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("views rebuild lock: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -41,8 +41,10 @@ import java.sql.Array;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -304,8 +306,8 @@ public class ViewsProjection {
     }
 
     /**
-     * Every role view from the entries and the role sections, in one statement: what a policy change needs. Used by
-     * {@link ViewRebuild}; deliberately not run in the activation's own transaction (it touches every entry).
+     * Every role view from the entries and the role sections, in one statement. Used by {@link ViewRebuild} at the
+     * end of a rebuild (an activation applies only its difference, in its own transaction).
      */
     public void fillRoleViews() {
         jdbc.update("DELETE FROM view_role_entry");
@@ -317,30 +319,66 @@ public class ViewsProjection {
     // ---- policy -----------------------------------------------------------------------------------------------
 
     /**
-     * The policy in force and each role's sections under it. Existing role-view rows are not rewritten here (that
-     * touches every entry of the region): {@link ViewRebuild#rebuild} must run after an activation. Until it has,
-     * reads stay safe because the access policy checks the role's sections again with the policy in force, so a
-     * narrowed view takes effect at once and a widened one after the rebuild.
+     * The policy in force, each role's sections under it, and the role views brought in line with them, all in the
+     * activation's own transaction (ADR 0013): a read sees the old policy with the old views or the new policy with
+     * the new views, never a mix, and no caller has to remember a rebuild. Only the difference is written: the rows
+     * of (role, section) pairs the new version drops are deleted, those of pairs it adds are inserted from
+     * {@code view_entry}. The first activation on a ledger that already holds entries therefore fills every role
+     * view. The views write gate is taken exclusively, so no entry is recorded under the old sections while the
+     * difference is applied (a writer waits, then writes its role rows under the new sections).
      */
     @EventHandler
     void on(PolicyVersionActivated event, @MessageIdentifier String eventId) throws Exception {
-        gate();
+        jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", ViewTables.WRITE_GATE);
+        // the difference touches every entry of the sections it adds: not bound by the append statement timeout
+        jdbc.update("SET LOCAL statement_timeout = '10min'");
         RolePolicy parsed = RolePolicy.load(new StringReader(event.source()));
         jdbc.update("""
                 INSERT INTO view_policy (id, version, sha256, source, activated_at, event_id) VALUES (1, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, sha256 = EXCLUDED.sha256,
                     source = EXCLUDED.source, activated_at = EXCLUDED.activated_at, event_id = EXCLUDED.event_id""",
                 event.version(), event.sha256(), event.source(), time(event.at()), eventId);
-        jdbc.update("DELETE FROM view_role_section");
-        List<Object[]> rows = new ArrayList<>();
+        Set<List<String>> before = new HashSet<>(jdbc.query("SELECT role, section FROM view_role_section",
+                (rs, i) -> List.of(rs.getString(1), rs.getString(2))));
+        Set<List<String>> after = new LinkedHashSet<>();
         for (Role role : ViewTables.ROLES_WITH_VIEW) {
             for (Section section : parsed.readableSections(role)) {
-                rows.add(new Object[]{role.name(), section.name()});
+                after.add(List.of(role.name(), section.name()));
             }
         }
-        jdbc.batchUpdate("INSERT INTO view_role_section (role, section) VALUES (?, ?)", rows);
+        Set<List<String>> dropped = new LinkedHashSet<>(before);
+        dropped.removeAll(after);
+        Set<List<String>> added = new LinkedHashSet<>(after);
+        added.removeAll(before);
+        int removedRows = roleSectionRows("""
+                DELETE FROM view_role_entry r USING unnest(?::text[], ?::text[]) AS d(role, section)
+                WHERE r.role = d.role AND r.section = d.section""", dropped);
+        int addedRows = roleSectionRows("INSERT INTO view_role_entry (role, " + ROLE_COLUMNS + ") SELECT a.role, e."
+                + ROLE_COLUMNS.replace(", ", ", e.")
+                + " FROM unnest(?::text[], ?::text[]) AS a(role, section) JOIN view_entry e ON e.section = a.section"
+                + " ON CONFLICT (role, entry_id) DO NOTHING", added);
+        jdbc.update("DELETE FROM view_role_section");
+        jdbc.batchUpdate("INSERT INTO view_role_section (role, section) VALUES (?, ?)",
+                after.stream().map(List::toArray).toList());
         policy.refreshAfterCommit();
-        log.info("views: policy version {} in force ({}); role views need a rebuild", event.version(), eventId);
+        log.info("views: policy version {} in force ({}): role views updated, {} role sections added ({} rows), "
+                + "{} dropped ({} rows)", event.version(), eventId, added.size(), addedRows, dropped.size(),
+                removedRows);
+    }
+
+    /** Runs {@code sql} with the (role, section) pairs as two parallel text arrays; 0 when there are none. */
+    private int roleSectionRows(String sql, Set<List<String>> pairs) {
+        if (pairs.isEmpty()) {
+            return 0;
+        }
+        String[] roles = pairs.stream().map(p -> p.get(0)).toArray(String[]::new);
+        String[] sections = pairs.stream().map(p -> p.get(1)).toArray(String[]::new);
+        return jdbc.update(con -> {
+            var ps = con.prepareStatement(sql);
+            ps.setArray(1, con.createArrayOf("text", roles));
+            ps.setArray(2, con.createArrayOf("text", sections));
+            return ps;
+        });
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------

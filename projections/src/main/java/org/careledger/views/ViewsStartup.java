@@ -12,8 +12,9 @@ import org.careledger.shared.Role;
 import org.careledger.shared.UserId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -21,17 +22,26 @@ import java.time.Clock;
 import java.util.UUID;
 
 /**
- * Start-up duties of the views, once the ledger is up:
+ * Start-up duties of the views, once the ledger is up and before any other start-up work writes to it (it runs as
+ * the first {@link ApplicationRunner}, order {@link #ORDER}; the demo loader runs after it):
  * <ol>
  *     <li>a ledger with no {@code PolicyVersionActivated} gets the shipped default policy activated, by
- *     {@link #SYSTEM} (so every access decision can name a policy version recorded in the ledger);</li>
- *     <li>a ledger that already held events when the views' migration ran (V10) has its views rebuilt.</li>
+ *     {@link #SYSTEM} (so every access decision can name a policy version recorded in the ledger, and entries are
+ *     written into the role views of the sections that policy gives);</li>
+ *     <li>views marked as behind the ledger ({@code view_build.needs_rebuild}: the views' migration found events,
+ *     or a node stopped in the middle of a rebuild) are rebuilt before the application reports ready.</li>
  * </ol>
+ * Either order of policy and data leaves complete views: an activation brings the role views in line itself
+ * (ADR 0013).
  * Several nodes starting at once are fine: the second activation is refused (ALREADY_EXISTS or a concurrency
  * conflict on the policy stream) and ignored.
  */
 @Component
-public class ViewsStartup {
+@Order(ViewsStartup.ORDER)
+public class ViewsStartup implements ApplicationRunner {
+
+    /** Runner order of the views' start-up duties: before every other start-up runner (the demo loader's is later). */
+    public static final int ORDER = 0;
 
     /**
      * The system actor that activates the shipped policy on a new ledger: a fixed, well-known user id (no person)
@@ -57,15 +67,29 @@ public class ViewsStartup {
         this.policy = policy;
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    public void onReady() {
-        activateDefaultPolicyIfNone();
-        if (Boolean.TRUE.equals(jdbc.queryForObject("SELECT needs_rebuild FROM view_build WHERE id = 1",
-                Boolean.class))) {
-            log.info("views predate part of the ledger: rebuilding");
-            rebuild.rebuild(ViewRebuild.Progress.NONE);
+    @Override
+    public void run(ApplicationArguments args) {
+        onStart();
+    }
+
+    /** The start-up duties: activate the shipped policy on a new ledger, finish or redo a pending rebuild. */
+    public void onStart() {
+        long started = System.nanoTime();
+        if (activateDefaultPolicyIfNone()) {
+            log.info("start-up: shipped role policy activated in {} s", seconds(started));
+        } else {
+            log.info("start-up: role policy version {} already in force", policy.refresh().version());
         }
+        long rebuildStarted = System.nanoTime();
+        rebuild.rebuildIfNeeded(ViewRebuild.Progress.NONE).ifPresentOrElse(
+                r -> log.info("start-up: views were behind the ledger: rebuilt from {} events in {} s", r.applied(),
+                        seconds(rebuildStarted)),
+                () -> log.info("start-up: views up to date with the ledger (no rebuild needed)"));
         policy.refresh();
+    }
+
+    private static String seconds(long sinceNanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - sinceNanos) / 1e9);
     }
 
     /** Activates the shipped policy when the ledger holds no activation; true when it did. */
@@ -75,7 +99,6 @@ public class ViewsStartup {
         }
         try {
             commands.sendAndWait(new ActivatePolicyVersion(RolePolicy.defaultSource(), SYSTEM, clock.instant()));
-            log.info("shipped role policy activated by the system actor");
             return true;
         } catch (Refusal e) {
             if (e.kind() != Refusal.Kind.ALREADY_EXISTS) {
