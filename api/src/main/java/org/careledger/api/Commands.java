@@ -12,6 +12,8 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * How controllers write: a command stamped with {@code at} from the injected clock (ADR 3; {@code by} comes from
@@ -36,14 +38,22 @@ public class Commands {
     }
 
     /**
-     * Sends the command and waits. A write refused for want of a care relationship (or for an unknown patient, which
-     * answers alike) is a refusal of access: it is audited ({@link RecordWriteRefused}) before the refusal goes back.
+     * The refusals of a patient write that are refusals of access: no care relationship, an unknown patient (which
+     * answers alike), and a writer whose role or organisation may not do this (e.g. a transfer of registration by
+     * someone who is not at a GP practice, or a section their role may not write).
+     */
+    private static final Set<Refusal.Kind> REFUSALS_OF_ACCESS = EnumSet.of(Refusal.Kind.NO_CARE_RELATIONSHIP,
+            Refusal.Kind.UNKNOWN_PATIENT, Refusal.Kind.NOT_PERMITTED, Refusal.Kind.SECTION_NOT_WRITABLE);
+
+    /**
+     * Sends the command and waits. A patient write refused as a refusal of access ({@link #REFUSALS_OF_ACCESS}) is
+     * audited ({@link RecordWriteRefused}) before the refusal goes back.
      */
     public void send(Object command) {
         try {
             gateway.sendAndWait(command);
         } catch (Refusal refusal) {
-            if (refusal.kind() == Refusal.Kind.NO_CARE_RELATIONSHIP || refusal.kind() == Refusal.Kind.UNKNOWN_PATIENT) {
+            if (REFUSALS_OF_ACCESS.contains(refusal.kind())) {
                 patientOf(command).ifPresent(patient -> {
                     org.careledger.shared.Command stamped = (org.careledger.shared.Command) command;
                     audit.append(new RecordWriteRefused(patient, command.getClass().getSimpleName(), refusal.kind(),

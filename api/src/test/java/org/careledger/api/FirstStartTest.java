@@ -2,8 +2,6 @@ package org.careledger.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.careledger.api.security.DemoAccounts;
-import org.careledger.demo.DemoRegion;
 import org.careledger.policy.RolePolicy;
 import org.careledger.shared.Role;
 import org.careledger.shared.Section;
@@ -56,7 +54,6 @@ class FirstStartTest {
     static final Path DATA_DIR = Path.of("target", "test-pg", "first-start-" + UUID.randomUUID());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final DemoAccounts ACCOUNTS = new DemoAccounts(DemoRegion.DEFAULT_SEED);
 
     @DynamicPropertySource
     static void emptyDatabase(DynamicPropertyRegistry registry) {
@@ -84,13 +81,18 @@ class FirstStartTest {
         String practice = (String) chosen.get("registered_practice");
         Set<String> grantScope = sections(chosen.get("scope_sections"));
 
-        DemoAccounts.Staff gp = ACCOUNTS.allStaff().stream()
-                .filter(s -> s.role() == Role.GP && s.organisation().value().equals(practice)).findFirst().orElseThrow();
-        List<String> teamMembers = jdbc.queryForList("SELECT user_id::text FROM view_team_member WHERE team_id::text = ?",
-                String.class, chosen.get("grantee_id"));
-        DemoAccounts.Staff nurse = ACCOUNTS.allStaff().stream()
-                .filter(s -> s.role() == Role.DISTRICT_NURSE && teamMembers.contains(s.user().value().toString()))
-                .findFirst().orElseThrow();
+        // who signs in, as the directory (the registers) holds them: the first GP of the patient's practice and a
+        // district nurse of the granted team, each by "<user id>/<role>@<ODS>" at the development provider
+        Map<String, Object> gp = jdbc.queryForMap("""
+                SELECT user_id::text AS user_id, ods_code FROM role_assignment WHERE role = 'GP' AND ods_code = ?
+                ORDER BY user_id LIMIT 1""", practice);
+        Map<String, Object> nurse = jdbc.queryForMap("""
+                SELECT a.user_id::text AS user_id, a.ods_code FROM role_assignment a
+                JOIN view_team_member m ON m.user_id = a.user_id
+                WHERE a.role = 'DISTRICT_NURSE' AND m.team_id::text = ? ORDER BY a.user_id LIMIT 1""",
+                chosen.get("grantee_id"));
+        String gpUsername = gp.get("user_id") + "/gp@" + gp.get("ods_code");
+        String nurseUsername = nurse.get("user_id") + "/district-nurse@" + nurse.get("ods_code");
 
         Set<String> everySection = new TreeSet<>();
         for (Section s : Section.values()) {
@@ -103,16 +105,16 @@ class FirstStartTest {
             }
         }
 
-        JsonNode asGp = open(gp.username(), "/api/patients/" + patient + "/record?purpose=DIRECT_CARE");
+        JsonNode asGp = open(gpUsername, "/api/patients/" + patient + "/record?purpose=DIRECT_CARE");
         assertThat(asGp.get("basis").asText()).isEqualTo("REGISTERED");
-        Set<String> gpExpected = visibleToStaff(patient, everySection, gp.organisation().value(),
-                gp.user().value().toString());
+        Set<String> gpExpected = visibleToStaff(patient, everySection, (String) gp.get("ods_code"),
+                (String) gp.get("user_id"));
         assertThat(entryIds(asGp)).isNotEmpty().isEqualTo(gpExpected);
 
-        JsonNode asNurse = open(nurse.username(), "/api/patients/" + patient + "/record?purpose=DIRECT_CARE");
+        JsonNode asNurse = open(nurseUsername, "/api/patients/" + patient + "/record?purpose=DIRECT_CARE");
         assertThat(asNurse.get("basis").asText()).isEqualTo("GRANT");
-        Set<String> nurseExpected = visibleToStaff(patient, nurseSections, nurse.organisation().value(),
-                nurse.user().value().toString());
+        Set<String> nurseExpected = visibleToStaff(patient, nurseSections, (String) nurse.get("ods_code"),
+                (String) nurse.get("user_id"));
         assertThat(entryIds(asNurse)).isNotEmpty().isEqualTo(nurseExpected);
         assertThat(sectionsOf(asNurse)).isSubsetOf(nurseSections);
         assertThat(gpExpected).as("the GP sees sections the nurse does not").hasSizeGreaterThan(nurseExpected.size());

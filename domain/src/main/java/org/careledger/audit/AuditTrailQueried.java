@@ -17,6 +17,8 @@ public record AuditTrailQueried(AuditQuestion question, String subject, Instant 
         EMERGENCY_ACCESSES,
         REFUSALS,
         WHO_COULD_HAVE_SEEN_ENTRY,
+        /** Time travel over a whole record: who could have seen which sections of a patient's record at an instant. */
+        WHO_COULD_HAVE_SEEN_RECORD,
         /** The IG alerts raised from the trail (emergencies, out of hours, many records, shared surname, refusals). */
         IG_ALERTS
     }

@@ -96,14 +96,22 @@ public class PatientRecord {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(TransferRegistration command, PolicyInForce inForce, Registers registers) {
         RolePolicy policy = inForce.current();
-        requireRegistered();
-        requirePractice(command.toPractice(), registers);
-        require(!command.toPractice().equals(registeredPractice), CONFLICTING_STATE,
-                "patient is already registered at that practice");
+        // Who may transfer is checked before anything about the patient: someone who may not learns nothing (ADR 14).
         Actor by = command.by();
-        requireWritable(policy, by, Section.DEMOGRAPHICS);
+        Refusal.requireValue(by, "actor");
+        Refusal.requireValue(command.toPractice(), "receiving practice");
         require(command.toPractice().equals(by.organisation()), NOT_PERMITTED,
                 "a registration is transferred by the receiving practice");
+        require(policy.mayWrite(by.role(), Section.DEMOGRAPHICS), NOT_PERMITTED,
+                by.role() + " may not register patients");
+        OrganisationType type = registers.organisationType(command.toPractice())
+                .orElseThrow(() -> Refusal.of(UNKNOWN_ORGANISATION, "organisation " + command.toPractice()
+                        + " is not registered"));
+        require(type == OrganisationType.GP_PRACTICE, NOT_PERMITTED,
+                "organisation " + command.toPractice() + " is not a GP practice");
+        requireRegistered();
+        require(!command.toPractice().equals(registeredPractice), CONFLICTING_STATE,
+                "patient is already registered at that practice");
         apply(new RegistrationTransferred(patient, registeredPractice, command.toPractice(), by, command.at()));
     }
 

@@ -319,13 +319,29 @@ class PatientRecordTest {
         @Test
         void transferring_to_a_non_gp_organisation_is_refused() {
             expectRefused(fixture.given(REGISTERED_AT_PRACTICE)
-                    .when(new TransferRegistration(PATIENT, PHARMACY, PHARMACIST_AT_PHARMACY, AT)), Kind.INVALID_INPUT);
+                    .when(new TransferRegistration(PATIENT, PHARMACY, PHARMACIST_AT_PHARMACY, AT)), Kind.NOT_PERMITTED);
+        }
+
+        @Test
+        void someone_outside_a_gp_practice_is_refused_alike_for_an_unregistered_patient() {
+            // as for a registered one (above): who may transfer is checked before the patient, so nothing is learnt
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(new TransferRegistration(UNREGISTERED, PHARMACY, PHARMACIST_AT_PHARMACY, AT)),
+                    Kind.NOT_PERMITTED);
+        }
+
+        @Test
+        void pushing_an_unregistered_patient_to_another_practice_is_refused_as_for_a_registered_one() {
+            expectRefused(fixture.givenNoPriorActivity()
+                    .when(new TransferRegistration(UNREGISTERED, OTHER_PRACTICE, GP_AT_PRACTICE, AT)),
+                    Kind.NOT_PERMITTED);
         }
 
         @Test
         void transferring_to_an_unknown_organisation_is_refused() {
             expectRefused(fixture.given(REGISTERED_AT_PRACTICE)
-                    .when(new TransferRegistration(PATIENT, UNKNOWN_ORGANISATION, GP_AT_OTHER_PRACTICE, AT)),
+                    .when(new TransferRegistration(PATIENT, UNKNOWN_ORGANISATION,
+                            staff("00000000-0000-0000-0000-0000000000b2", Role.GP, UNKNOWN_ORGANISATION), AT)),
                     Kind.UNKNOWN_ORGANISATION);
         }
 

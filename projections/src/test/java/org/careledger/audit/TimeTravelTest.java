@@ -12,6 +12,7 @@ import org.careledger.access.RevokeAccessGrant;
 import org.careledger.audit.timetravel.TimeTravel;
 import org.careledger.audit.timetravel.WhoCouldHaveSeen;
 import org.careledger.audit.timetravel.WhoCouldHaveSeen.PossibleReader;
+import org.careledger.audit.timetravel.WhoCouldHaveSeenRecord;
 import org.careledger.shared.ConsentDecision;
 import org.careledger.shared.ConsentDirection;
 import org.careledger.consent.ConsentMethod;
@@ -170,6 +171,103 @@ class TimeTravelTest extends LedgerDatabaseTest {
 
         assertThat(world.eventsOfType(AuditTrailQueried.class, entry.toString())).isEqualTo(audited + 11);
         assertThatThrownBy(() -> timeTravel.whoCouldHaveSeen(gp, patient, entry, d1)).isInstanceOf(Refusal.class);
+    }
+
+    @Test
+    void whoCouldHaveSeenARecordBySectionAtAnInstant() {
+        AuditWorld world = new AuditWorld(commands, eventStore, jdbc);
+        Instant t0 = AuditWorld.newEra().plus(Duration.ofDays(365 * 3));
+        OdsCode practice = world.organisation(AuditWorld.gpCode(), OrganisationType.GP_PRACTICE, t0);
+        OdsCode clinic = world.organisation(AuditWorld.clinicCode(), OrganisationType.OUTPATIENT_CLINIC, t0);
+        Actor gp = world.staff("Dr Rec", Role.GP, practice, t0);
+        Actor admin = world.staff("Ad Rec", Role.PRACTICE_ADMIN, practice, t0);
+        Actor specialist = world.staff("Dr Sect", Role.SPECIALIST, clinic, t0);
+        Actor bystander = world.staff("Dr Far", Role.SPECIALIST, clinic, t0);
+
+        Instant beforeRegistration = t0.plus(30, java.time.temporal.ChronoUnit.MINUTES);
+        NhsNumber patient = world.patient(practice, "Sectioned", LocalDate.of(1980, 2, 2), t0.plus(1, HOURS));
+        world.entry(patient, gp, Section.CONSULTATIONS, Sensitivity.NORMAL, t0.plus(2, HOURS));
+        world.entry(patient, gp, Section.REFERRALS, Sensitivity.NORMAL, t0.plus(2, HOURS));
+        world.entry(patient, gp, Section.REFERRALS, Sensitivity.NORMAL, t0.plus(2, HOURS));
+        world.entry(patient, gp, Section.SAFEGUARDING, Sensitivity.NORMAL, t0.plus(2, HOURS));
+        commands.sendAndWait(consent(patient, practice, ConsentDirection.SHARE_OUT, ConsentDecision.GRANTED, gp,
+                t0.plus(3, HOURS)));
+        commands.sendAndWait(consent(patient, clinic, ConsentDirection.SHARE_IN, ConsentDecision.GRANTED, gp,
+                t0.plus(3, HOURS)));
+        GrantId grant = new GrantId(UUID.randomUUID());
+        commands.sendAndWait(new GrantAccess(patient, grant, Grantee.user(specialist.user()), GrantReason.REFERRAL,
+                GrantScope.of(Section.DEMOGRAPHICS, Section.REFERRALS), t0.plus(4, HOURS), t0.plus(30, DAYS), gp,
+                t0.plus(4, HOURS)));
+        Instant d1 = t0.plus(5, HOURS);
+        commands.sendAndWait(new RevokeAccessGrant(patient, grant, "referral closed", gp, t0.plus(6, HOURS)));
+        Instant d2 = t0.plus(7, HOURS);
+
+        long audited = world.eventsOfType(AuditTrailQueried.class, patient.value());
+        WhoCouldHaveSeenRecord none = timeTravel.whoCouldHaveSeenRecord(IG, patient, beforeRegistration);
+        assertThat(none.registeredPractice()).isNull();
+        assertThat(none.readers()).isEmpty();
+
+        WhoCouldHaveSeenRecord atD1 = timeTravel.whoCouldHaveSeenRecord(IG, patient, d1);
+        assertThat(atD1.registeredPractice()).isEqualTo(practice);
+        assertThat(atD1.entries()).isEqualTo(4);
+        assertThat(sections(atD1, gp)).isEqualTo(Map.of(Section.DEMOGRAPHICS, 0, Section.CONSULTATIONS, 1,
+                Section.REFERRALS, 2, Section.SAFEGUARDING, 1));
+        assertThat(recordReader(atD1, gp).basis()).isEqualTo(Basis.REGISTERED);
+        assertThat(sections(atD1, admin)).isEqualTo(Map.of(Section.DEMOGRAPHICS, 0));
+        assertThat(recordReader(atD1, admin).withheld()).isEqualTo(4);
+        // the consultation is in the specialist's view but outside the grant's scope
+        assertThat(sections(atD1, specialist)).isEqualTo(Map.of(Section.DEMOGRAPHICS, 0, Section.REFERRALS, 2));
+        assertThat(recordReader(atD1, specialist).basis()).isEqualTo(Basis.GRANT);
+        assertThat(recordReader(atD1, specialist).grant()).isEqualTo(grant);
+        assertThat(atD1.readers()).noneMatch(r -> bystander.user().equals(r.user()));
+        WhoCouldHaveSeenRecord.PossibleReader self = atD1.readers().stream().filter(r -> r.role() == Role.PATIENT)
+                .findFirst().orElseThrow();
+        assertThat(self.basis()).isEqualTo(Basis.SELF);
+        assertThat(self.sections().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(4);
+
+        WhoCouldHaveSeenRecord atD2 = timeTravel.whoCouldHaveSeenRecord(IG, patient, d2);
+        assertThat(atD2.readers()).noneMatch(r -> specialist.user().equals(r.user()));
+        assertThat(sections(atD2, gp)).containsEntry(Section.REFERRALS, 2);
+
+        assertThat(world.eventsOfType(AuditTrailQueried.class, patient.value())).isEqualTo(audited + 3);
+        assertThatThrownBy(() -> timeTravel.whoCouldHaveSeenRecord(gp, patient, d1)).isInstanceOf(Refusal.class);
+        assertThat(world.eventsOfType(AuditTrailQueried.class, patient.value())).isEqualTo(audited + 3);
+    }
+
+    @Test
+    void whenTheQuestionCannotBeAuditedTimeTravelAnswersNothing() throws Exception {
+        AuditWorld world = new AuditWorld(commands, eventStore, jdbc);
+        Instant t0 = AuditWorld.newEra().plus(Duration.ofDays(365 * 3));
+        OdsCode practice = world.organisation(AuditWorld.gpCode(), OrganisationType.GP_PRACTICE, t0);
+        Actor gp = world.staff("Dr Closed", Role.GP, practice, t0);
+        NhsNumber patient = world.patient(practice, "Failclosed", LocalDate.of(1990, 3, 3), t0.plus(1, HOURS));
+        EntryId entry = world.entry(patient, gp, Section.CONSULTATIONS, Sensitivity.NORMAL, t0.plus(2, HOURS));
+        Instant d = t0.plus(3, HOURS);
+
+        Object[] answers = new Object[2];
+        try (AutoCloseable down = world.failAppendsOf(AuditTrailQueried.class, patient.value())) {
+            assertThatThrownBy(() -> answers[0] = timeTravel.whoCouldHaveSeenRecord(IG, patient, d))
+                    .hasMessageNotContaining("Failclosed");
+        }
+        try (AutoCloseable down = world.failAppendsOf(AuditTrailQueried.class, entry.toString())) {
+            assertThatThrownBy(() -> answers[1] = timeTravel.whoCouldHaveSeen(IG, patient, entry, d))
+                    .hasMessageNotContaining("Failclosed");
+        }
+        assertThat(answers).containsOnlyNulls();
+        assertThat(world.eventsOfType(AuditTrailQueried.class, patient.value())).isZero();
+        assertThat(world.eventsOfType(AuditTrailQueried.class, entry.toString())).isZero();
+        // with the store back, the same questions are answered (and audited)
+        assertThat(timeTravel.whoCouldHaveSeenRecord(IG, patient, d).readers()).isNotEmpty();
+        assertThat(timeTravel.whoCouldHaveSeen(IG, patient, entry, d).readers()).isNotEmpty();
+        assertThat(world.eventsOfType(AuditTrailQueried.class, patient.value())).isEqualTo(1);
+    }
+
+    private static Map<Section, Integer> sections(WhoCouldHaveSeenRecord answer, Actor actor) {
+        return recordReader(answer, actor).sections();
+    }
+
+    private static WhoCouldHaveSeenRecord.PossibleReader recordReader(WhoCouldHaveSeenRecord answer, Actor actor) {
+        return answer.readers().stream().filter(r -> actor.user().equals(r.user())).findFirst().orElseThrow();
     }
 
     private static RecordConsentDecision consent(NhsNumber patient, OdsCode organisation, ConsentDirection direction,

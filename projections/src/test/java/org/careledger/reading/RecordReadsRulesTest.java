@@ -145,6 +145,28 @@ class RecordReadsRulesTest extends ViewsDatabaseTest {
     }
 
     @Test
+    void aGrantThatStartsTomorrowGivesNoBasisUntilItStarts() {
+        OdsCode clinic = organisation(OrganisationType.OUTPATIENT_CLINIC);
+        Actor specialist = staff(Role.SPECIALIST, clinic);
+        EntryId consultation = entry(patient, gpA, Section.CONSULTATIONS, Sensitivity.NORMAL);
+        consent(patient, practiceA, ConsentDirection.SHARE_OUT, ConsentDecision.GRANTED, gpA);
+        consent(patient, clinic, ConsentDirection.SHARE_IN, ConsentDecision.GRANTED, gpA);
+        GrantId tomorrow = new GrantId(UUID.randomUUID());
+        java.time.Instant starts = clock.instant().plus(Duration.ofDays(1));
+        commands.sendAndWait(new org.careledger.access.GrantAccess(patient, tomorrow, Grantee.organisation(clinic),
+                org.careledger.shared.GrantReason.REFERRAL, GrantScope.wholeRecord(), starts,
+                starts.plus(Duration.ofDays(30)), gpA, clock.instant()));
+
+        refusedAs(specialist, Refused.NO_BASIS);
+        clock.advance(Duration.ofHours(23));
+        refusedAs(specialist, Refused.NO_BASIS); // still today
+        clock.advance(Duration.ofHours(2));
+        RecordRead started = readAs(specialist, Set.of(consultation));
+        assertThat(started.basis()).isEqualTo(Basis.GRANT);
+        assertThat(started.grant()).isEqualTo(tomorrow);
+    }
+
+    @Test
     void aGrantToATeamCoversItsMembersAtTheTeamsOrganisationUntilTheyLeave() {
         OdsCode community = organisation(OrganisationType.COMMUNITY_HEALTH);
         Actor nurse = staff(Role.DISTRICT_NURSE, community);
@@ -328,6 +350,63 @@ class RecordReadsRulesTest extends ViewsDatabaseTest {
         assertThat(storedEventsOfType("RecordAccessed")).isEqualTo(accessed);
         readAs(gpA, Set.of(jdbc.queryForObject("SELECT entry_id FROM view_entry WHERE nhs_number = ?",
                 UUID.class, patient.value())).stream().map(EntryId::new).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
+    void whenTheAuditEventOfAnEntryHistoryCannotBeStoredTheReadFailsAndReturnsNothing() {
+        EntryId entry = entry(patient, gpA, Section.CONSULTATIONS, Sensitivity.NORMAL);
+        long accessed = storedEventsOfType("RecordAccessed");
+        RecordRead[] result = new RecordRead[1];
+        try (AutoCloseable down = refuseToStore("RecordAccessed")) {
+            assertThatThrownBy(() -> result[0] = reads.history(reader(gpA), patient, entry, Purpose.DIRECT_CARE,
+                    Channel.WEB)).isInstanceOf(IllegalStateException.class).hasMessageContaining("could not be audited")
+                    .hasMessageNotContaining("note ");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertThat(result[0]).isNull();
+        assertThat(storedEventsOfType("RecordAccessed")).isEqualTo(accessed);
+        assertThat(reads.history(reader(gpA), patient, entry, Purpose.DIRECT_CARE, Channel.WEB).versions())
+                .hasSize(1);
+    }
+
+    @Test
+    void whenARefusalCannotBeAuditedTheReadFailsInsteadOfAnsweringUnaudited() {
+        OdsCode clinic = organisation(OrganisationType.OUTPATIENT_CLINIC);
+        Actor specialist = staff(Role.SPECIALIST, clinic);
+        long refused = storedEventsOfType("RecordAccessRefused");
+        RecordRead[] result = new RecordRead[1];
+        try (AutoCloseable down = refuseToStore("RecordAccessRefused")) {
+            assertThatThrownBy(() -> result[0] = reads.open(reader(specialist), patient, Purpose.DIRECT_CARE,
+                    Channel.WEB)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> result[0] = reads.history(reader(specialist), patient,
+                    new EntryId(UUID.randomUUID()), Purpose.DIRECT_CARE, Channel.WEB))
+                    .isInstanceOf(IllegalStateException.class);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertThat(result[0]).isNull();
+        assertThat(storedEventsOfType("RecordAccessRefused")).isEqualTo(refused);
+        refusedAs(specialist, Refused.NO_BASIS);
+    }
+
+    /** Makes the ledger refuse, for real, to store events of this type (for this test's patient) until closed. */
+    private AutoCloseable refuseToStore(String eventType) {
+        String name = "test_refuse_" + UUID.randomUUID().toString().replace("-", "");
+        jdbc.execute("""
+                CREATE FUNCTION %1$s() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.payload_type LIKE '%%.%2$s' AND convert_from(NEW.payload, 'UTF8') LIKE '%%%3$s%%' THEN
+                        RAISE EXCEPTION 'audit store down (test)';
+                    END IF;
+                    RETURN NEW;
+                END; $$""".formatted(name, eventType, patient.value()));
+        jdbc.execute("CREATE TRIGGER %1$s BEFORE INSERT ON domain_event_entry FOR EACH ROW EXECUTE FUNCTION %1$s()"
+                .formatted(name));
+        return () -> {
+            jdbc.execute("DROP TRIGGER %1$s ON domain_event_entry".formatted(name));
+            jdbc.execute("DROP FUNCTION %1$s()".formatted(name));
+        };
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------

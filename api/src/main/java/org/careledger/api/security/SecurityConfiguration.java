@@ -121,6 +121,7 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/fhir/me/**").hasRole(PATIENT.name())
                         .requestMatchers(HttpMethod.GET, "/fhir/Patient/*/$everything").authenticated()
                         .requestMatchers(HttpMethod.GET, "/fhir/AuditEvent").hasRole(IG_OFFICER.name())
+                        .requestMatchers(HttpMethod.GET, "/fhir/Patient/*/$who-could-see").hasRole(IG_OFFICER.name())
                         .anyRequest().denyAll());
         return http.build();
     }

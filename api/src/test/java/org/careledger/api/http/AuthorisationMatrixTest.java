@@ -54,6 +54,12 @@ class AuthorisationMatrixTest extends ApiTest {
                 wrong.add(user.getKey() + ": " + answer.status() + " " + answer.raw());
                 continue;
             }
+            if (status == 200) {
+                String disclosure = disclosedWrongly(user.getKey(), answer, w);
+                if (disclosure != null) {
+                    wrong.add(user.getKey() + ": " + disclosure + " in " + answer.raw());
+                }
+            }
             if (status == 404) {
                 assertProblem(answer, 404, "record-not-available");
                 assertThat(refusalsOf(w.patient())).as(user.getKey() + " refusal audited").isEqualTo(refusalsBefore + 1);
@@ -75,8 +81,51 @@ class AuthorisationMatrixTest extends ApiTest {
                 "record-not-available");
     }
 
-    /** One endpoint and which users of the matrix may reach it (the rest get 403 forbidden before anything runs). */
-    record Endpoint(String method, String path, Object body, List<String> allowed) {
+    /**
+     * What an allowed open of the world's patient must disclose, per reader (DESIGN.md's role views, basis and
+     * consent): null when the answer is right, else what is wrong. The world's four entries are a problem and a
+     * medication (in the district nurse's referral grant, with consent), a social care and a safeguarding entry.
+     */
+    static String disclosedWrongly(String who, Answer answer, World w) {
+        com.fasterxml.jackson.databind.JsonNode body = answer.body();
+        List<String> ids = new ArrayList<>();
+        List<String> sections = new ArrayList<>();
+        body.get("entries").forEach(e -> {
+            ids.add(e.get("entry").asText());
+            sections.add(e.get("section").asText());
+        });
+        List<String> world = List.of(w.problem(), w.medication(), w.socialCare(), w.safeguarding());
+        if (body.get("demographics") == null || !"Testington".equals(body.get("demographics").path("familyName").asText())) {
+            return "demographics missing";
+        }
+        return switch (who) {
+            case "GP at the registered practice" -> !"REGISTERED".equals(body.get("basis").asText())
+                    ? "basis " + body.get("basis") : !ids.containsAll(world) ? "not every entry: " + ids : null;
+            case "practice admin at the registered practice" -> !"REGISTERED".equals(body.get("basis").asText())
+                    ? "basis " + body.get("basis")
+                    : sections.stream().anyMatch(s -> !s.equals("DEMOGRAPHICS")) ? "beyond DEMOGRAPHICS: " + sections
+                    : world.stream().anyMatch(ids::contains) ? "clinical entries: " + ids : null;
+            case "district nurse (granted, consented)" -> !"GRANT".equals(body.get("basis").asText())
+                    ? "basis " + body.get("basis")
+                    : !ids.containsAll(List.of(w.problem(), w.medication())) ? "granted entries missing: " + ids
+                    : ids.contains(w.socialCare()) || ids.contains(w.safeguarding()) ? "outside the nurse's view: " + ids
+                    : sections.stream().anyMatch(s -> !List.of("DEMOGRAPHICS", "PROBLEMS", "MEDICATIONS", "ALLERGIES",
+                    "COMMUNITY_NURSING").contains(s)) ? "outside the grant's scope: " + sections : null;
+            case "the patient" -> !"SELF".equals(body.get("basis").asText()) ? "basis " + body.get("basis")
+                    : !ids.containsAll(world) ? "not every entry: " + ids : null;
+            default -> "nothing should be disclosed";
+        };
+    }
+
+    /**
+     * One endpoint and which users of the matrix may reach it (the rest get 403 forbidden before anything runs);
+     * for a read, what an allowed answer must show (null when right, else what is wrong).
+     */
+    record Endpoint(String method, String path, Object body, List<String> allowed,
+                    java.util.function.BiFunction<String, Answer, String> disclosed) {
+        Endpoint(String method, String path, Object body, List<String> allowed) {
+            this(method, path, body, allowed, null);
+        }
     }
 
     @Test
@@ -94,19 +143,45 @@ class AuthorisationMatrixTest extends ApiTest {
                 new Endpoint("POST", p + "/grants", Map.of(), clinicians),
                 new Endpoint("POST", p + "/sealed-entry-grants", Map.of(), clinicians),
                 new Endpoint("POST", p + "/emergency-access", Map.of(), clinicians),
-                new Endpoint("GET", "/api/me/record", null, patients),
-                new Endpoint("GET", "/api/me/consent", null, patients),
+                new Endpoint("GET", "/api/me/record", null, patients, (who, a) -> ok(a)
+                        && a.body().get("patient").asText().equals(nhsOf(who, w)) && "SELF".equals(a.body().get("basis")
+                        .asText()) ? null : "not their own record"),
+                new Endpoint("GET", "/api/me/consent", null, patients, (who, a) -> ok(a)
+                        && sharesOutFromThePractice(a) == who.equals("the patient") ? null : "not their own consent"),
                 new Endpoint("POST", "/api/me/consent/decisions", Map.of(), patients),
-                new Endpoint("GET", "/api/audit/refusals", null, List.of("IG officer")),
-                new Endpoint("GET", "/api/audit/alerts", null, List.of("IG officer")),
+                new Endpoint("GET", "/api/audit/refusals", null, List.of("IG officer"), (who, a) -> ok(a)
+                        && a.body().get("items").isArray() && noClinicalContent(a) ? null : "not a page of ids"),
+                new Endpoint("GET", "/api/audit/alerts", null, List.of("IG officer"), (who, a) -> ok(a)
+                        && a.body().get("items").isArray() && noClinicalContent(a) ? null : "not a page of ids"),
                 new Endpoint("POST", "/api/audit/alerts/EMERGENCY_ACCESS:x/review", Map.of(), List.of("IG officer")),
                 new Endpoint("POST", "/api/audit/alerts/EMERGENCY_ACCESS:x/close", Map.of(), List.of("IG officer")),
-                new Endpoint("GET", "/api/audit/patients/" + w.patient() + "/accesses", null, List.of("IG officer")),
-                new Endpoint("GET", "/fhir/me/$everything", null, patients),
-                new Endpoint("GET", "/fhir/me/AuditEvent", null, patients),
-                new Endpoint("GET", "/fhir/me/Consent", null, patients),
-                new Endpoint("GET", "/fhir/AuditEvent?patient=" + w.patient(), null, List.of("IG officer")),
-                new Endpoint("GET", "/api/directory/organisations", null, List.of("administrator")),
+                new Endpoint("GET", "/api/audit/patients/" + w.patient() + "/accesses", null, List.of("IG officer"),
+                        (who, a) -> {
+                            if (!ok(a) || !noClinicalContent(a)) {
+                                return "not a page of ids";
+                            }
+                            for (com.fasterxml.jackson.databind.JsonNode item : a.body().get("items")) {
+                                if (!item.get("patient").asText().equals(w.patient().value())) {
+                                    return "another patient's access";
+                                }
+                            }
+                            return null;
+                        }),
+                new Endpoint("GET", "/fhir/me/$everything", null, patients, (who, a) -> ok(a)
+                        && onlyMentions(a, who, w) && a.raw().contains("\"resourceType\":\"Patient\"")
+                        && (!who.equals("the patient") || a.raw().contains("Asthma")) ? null : "not their own record"),
+                new Endpoint("GET", "/fhir/me/AuditEvent", null, patients, (who, a) -> ok(a)
+                        && !a.raw().contains(otherOf(who, w)) && noClinicalContent(a)
+                        ? null : "not their own access history"),
+                new Endpoint("GET", "/fhir/me/Consent", null, patients, (who, a) -> ok(a)
+                        && !a.raw().contains(otherOf(who, w)) && (!who.equals("the patient") || onlyMentions(a, who, w))
+                        ? null : "not their own consent"),
+                new Endpoint("GET", "/fhir/AuditEvent?patient=" + w.patient(), null, List.of("IG officer"),
+                        (who, a) -> ok(a) && noClinicalContent(a) && !a.raw().contains(w.other().value())
+                                ? null : "not this patient's access history alone"),
+                new Endpoint("GET", "/api/directory/organisations", null, List.of("administrator"),
+                        (who, a) -> ok(a) && a.raw().contains(GP.organisation().value()) && noClinicalContent(a)
+                                ? null : "not the directory"),
                 new Endpoint("POST", "/api/directory/staff", Map.of(), List.of("administrator")),
                 new Endpoint("POST", "/api/policy/versions", "x", List.of("administrator", "IG officer")));
         List<String> wrong = new ArrayList<>();
@@ -122,9 +197,14 @@ class AuthorisationMatrixTest extends ApiTest {
                 };
                 boolean allowed = endpoint.allowed().contains(user.getKey());
                 boolean forbidden = answer.status() == 403 && "urn:careledger:problem:forbidden".equals(answer.type());
-                if (allowed == forbidden) {
-                    wrong.add(endpoint.method() + " " + endpoint.path() + " as " + user.getKey() + ": "
-                            + answer.status() + " " + answer.raw());
+                String what = endpoint.method() + " " + endpoint.path() + " as " + user.getKey() + ": ";
+                if (allowed == forbidden || answer.status() >= 500) {
+                    wrong.add(what + answer.status() + " " + answer.raw());
+                } else if (allowed && endpoint.disclosed() != null) {
+                    String disclosure = endpoint.disclosed().apply(user.getKey(), answer);
+                    if (disclosure != null) {
+                        wrong.add(what + disclosure + " in " + answer.status() + " " + answer.raw());
+                    }
                 }
             }
         }
@@ -164,6 +244,41 @@ class AuthorisationMatrixTest extends ApiTest {
         assertThat(writes()).as("nothing written for a writer without a care relationship").isEqualTo(writesBefore);
         assertThat(writeRefusals()).as("every refused write audited, known and unknown patient alike")
                 .isEqualTo(refusedBefore + 2L * unrelated.size() * writes.size());
+    }
+
+    static boolean ok(Answer answer) {
+        return answer.status() == 200 && answer.body() != null;
+    }
+
+    /** The NHS number a patient user of the matrix signs in with. */
+    static String nhsOf(String who, World w) {
+        return who.equals("the patient") ? w.patient().value() : w.other().value();
+    }
+
+    static String otherOf(String who, World w) {
+        return who.equals("the patient") ? w.other().value() : w.patient().value();
+    }
+
+    /** A patient's answer names their own NHS number and never the other patient's. */
+    static boolean onlyMentions(Answer answer, String who, World w) {
+        return answer.raw().contains(nhsOf(who, w)) && !answer.raw().contains(otherOf(who, w));
+    }
+
+    /** The consent the world recorded for its patient (and only for them): share-out GRANTED at the GP's practice. */
+    static boolean sharesOutFromThePractice(Answer consent) {
+        for (com.fasterxml.jackson.databind.JsonNode d : consent.body().get("decisions")) {
+            if (d.get("organisation").asText().equals(GP.organisation().value())
+                    && d.get("direction").asText().equals("SHARE_OUT") && d.get("decision").asText().equals("GRANTED")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** None of the world's clinical text or codes. */
+    static boolean noClinicalContent(Answer answer) {
+        return List.of("Asthma", "195967001", "Paracetamol", "Lives alone", "Safeguarding concern").stream()
+                .noneMatch(answer.raw()::contains);
     }
 
     long writeRefusals() {

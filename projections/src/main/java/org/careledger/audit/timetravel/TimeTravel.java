@@ -81,38 +81,82 @@ public class TimeTravel {
     }
 
     public WhoCouldHaveSeen whoCouldHaveSeen(Actor by, NhsNumber patient, EntryId entry, Instant at) {
+        Refusal.requireValue(entry, "entry");
+        ask(by, patient, at, AuditTrailQueried.AuditQuestion.WHO_COULD_HAVE_SEEN_ENTRY, entry.toString());
+
+        RolePolicy policy = policyAt(at);
+        RecordAt record = recordAt(patient, at);
+        EntryFacts facts = record.entries.get(entry);
+        if (facts == null) {
+            return new WhoCouldHaveSeen(patient, entry, at, policy.version(), null, List.of());
+        }
+        PatientSharingState state = sharingStateAt(patient, record, at);
+        List<EntryFacts> entries = List.of(facts);
+        List<WhoCouldHaveSeen.PossibleReader> readers = new ArrayList<>();
+        for (Reader reader : readersAt(patient, at)) {
+            AccessDecision decision = AccessPolicy.decide(policy, reader, state, entries, at);
+            if (decision.allowed() && !decision.disclosed().isEmpty()) {
+                boolean self = reader.role() == Role.PATIENT;
+                readers.add(new WhoCouldHaveSeen.PossibleReader(self ? null : reader.user(), reader.role(),
+                        reader.organisation(), decision.basis(), decision.grant(), decision.emergency(),
+                        facts.version(), decision.receipt()));
+            }
+        }
+        return new WhoCouldHaveSeen(patient, entry, at, policy.version(), facts, readers);
+    }
+
+    /**
+     * Time travel over the whole record: every reader who had a basis for the patient at D (so saw DEMOGRAPHICS), and
+     * how many of the entries current at D they could have seen in each section. Audited like the entry question,
+     * before anything is read.
+     */
+    public WhoCouldHaveSeenRecord whoCouldHaveSeenRecord(Actor by, NhsNumber patient, Instant at) {
+        ask(by, patient, at, AuditTrailQueried.AuditQuestion.WHO_COULD_HAVE_SEEN_RECORD, patient.value());
+
+        RolePolicy policy = policyAt(at);
+        RecordAt record = recordAt(patient, at);
+        if (record.practice == null) {
+            return new WhoCouldHaveSeenRecord(patient, at, policy.version(), null, 0, List.of());
+        }
+        PatientSharingState state = sharingStateAt(patient, record, at);
+        List<EntryFacts> entries = List.copyOf(record.entries.values());
+        List<WhoCouldHaveSeenRecord.PossibleReader> readers = new ArrayList<>();
+        for (Reader reader : readersAt(patient, at)) {
+            AccessDecision decision = AccessPolicy.decide(policy, reader, state, entries, at);
+            if (!decision.allowed()) {
+                continue;
+            }
+            Map<org.careledger.shared.Section, Integer> sections = new java.util.EnumMap<>(
+                    org.careledger.shared.Section.class);
+            sections.put(org.careledger.shared.Section.DEMOGRAPHICS, 0); // every reader with a basis sees them
+            for (AccessDecision.EntryVerdict verdict : decision.disclosed()) {
+                sections.merge(record.entries.get(verdict.entry()).section(), 1, Integer::sum);
+            }
+            boolean self = reader.role() == Role.PATIENT;
+            readers.add(new WhoCouldHaveSeenRecord.PossibleReader(self ? null : reader.user(), reader.role(),
+                    reader.organisation(), decision.basis(), decision.grant(), decision.emergency(), sections,
+                    (int) decision.withheldCount(), decision.receipt()));
+        }
+        return new WhoCouldHaveSeenRecord(patient, at, policy.version(), record.practice, entries.size(), readers);
+    }
+
+    /** Only IG asks; the question is committed to the ledger before anything is read (if it cannot be, it fails). */
+    private void ask(Actor by, NhsNumber patient, Instant at, AuditTrailQueried.AuditQuestion question,
+                     String subject) {
         Refusal.requireValue(by, "who asks");
         Refusal.requireValue(patient, "patient");
-        Refusal.requireValue(entry, "entry");
         Refusal.requireValue(at, "instant");
         if (by.role() != Role.IG_OFFICER) {
             throw Refusal.of(Refusal.Kind.NOT_PERMITTED, by.role() + " may not query the audit trail");
         }
-        appender.append(new AuditTrailQueried(AuditTrailQueried.AuditQuestion.WHO_COULD_HAVE_SEEN_ENTRY,
-                entry.toString(), at, at, by, clock.instant()));
+        appender.append(new AuditTrailQueried(question, subject, at, at, by, clock.instant()));
+    }
 
-        RolePolicy policy = policyAt(at);
-        RecordAt record = recordAt(patient, entry, at);
-        if (record.facts == null) {
-            return new WhoCouldHaveSeen(patient, entry, at, policy.version(), null, List.of());
-        }
-        PatientSharingState state = sharingStateAt(patient, record, at);
-        List<EntryFacts> entries = List.of(record.facts);
-        List<WhoCouldHaveSeen.PossibleReader> readers = new ArrayList<>();
-        for (Reader reader : staffAt(at)) {
-            AccessDecision decision = AccessPolicy.decide(policy, reader, state, entries, at);
-            if (decision.allowed() && !decision.disclosed().isEmpty()) {
-                readers.add(new WhoCouldHaveSeen.PossibleReader(reader.user(), reader.role(), reader.organisation(),
-                        decision.basis(), decision.grant(), decision.emergency(), record.facts.version(),
-                        decision.receipt()));
-            }
-        }
-        AccessDecision self = AccessPolicy.decide(policy, Reader.patient(PATIENT_READER, patient), state, entries, at);
-        if (self.allowed() && !self.disclosed().isEmpty()) {
-            readers.add(new WhoCouldHaveSeen.PossibleReader(null, Role.PATIENT, null, self.basis(), null, null,
-                    record.facts.version(), self.receipt()));
-        }
-        return new WhoCouldHaveSeen(patient, entry, at, policy.version(), record.facts, readers);
+    /** Every staff assignment active at D, then the patient themselves. */
+    private List<Reader> readersAt(NhsNumber patient, Instant at) {
+        List<Reader> readers = new ArrayList<>(staffAt(at));
+        readers.add(Reader.patient(PATIENT_READER, patient));
+        return readers;
     }
 
     // ---- the ledger at D ------------------------------------------------------------------------------------
@@ -134,13 +178,14 @@ public class TimeTravel {
         }
     }
 
-    private record RecordAt(OdsCode practice, String registrationEvent, EntryFacts facts) {
+    /** The record at D: the registered practice (null if not registered yet) and every entry as it stood. */
+    private record RecordAt(OdsCode practice, String registrationEvent, Map<EntryId, EntryFacts> entries) {
     }
 
-    private RecordAt recordAt(NhsNumber patient, EntryId entry, Instant at) {
+    private RecordAt recordAt(NhsNumber patient, Instant at) {
         OdsCode practice = null;
         String registration = null;
-        EntryFacts facts = null;
+        Map<EntryId, EntryFacts> entries = new LinkedHashMap<>();
         for (EventMessage<?> m : history.record(patient, at)) {
             Object e = m.getPayload();
             if (e instanceof PatientRegistered r) {
@@ -149,21 +194,21 @@ public class TimeTravel {
             } else if (e instanceof RegistrationTransferred t) {
                 practice = t.toPractice();
                 registration = LedgerHistory.id(m);
-            } else if (e instanceof EntryRecorded r && r.entry().equals(entry)) {
-                facts = new EntryFacts(entry, 1, r.section(), r.by().organisation(), r.by().user(), r.sensitivity(),
-                        false);
-            } else if (facts != null && e instanceof EntryAmended a && a.entry().equals(entry)) {
-                facts = new EntryFacts(entry, a.version(), facts.section(), facts.authoringOrganisation(),
-                        facts.author(), facts.sensitivity(), facts.enteredInError());
-            } else if (facts != null && e instanceof EntrySensitivityChanged c && c.entry().equals(entry)) {
-                facts = new EntryFacts(entry, facts.version(), facts.section(), facts.authoringOrganisation(),
-                        facts.author(), c.to(), facts.enteredInError());
-            } else if (facts != null && e instanceof EntryMarkedEnteredInError x && x.entry().equals(entry)) {
-                facts = new EntryFacts(entry, facts.version(), facts.section(), facts.authoringOrganisation(),
-                        facts.author(), facts.sensitivity(), true);
+            } else if (e instanceof EntryRecorded r) {
+                entries.put(r.entry(), new EntryFacts(r.entry(), 1, r.section(), r.by().organisation(), r.by().user(),
+                        r.sensitivity(), false));
+            } else if (e instanceof EntryAmended a) {
+                entries.computeIfPresent(a.entry(), (id, f) -> new EntryFacts(id, a.version(), f.section(),
+                        f.authoringOrganisation(), f.author(), f.sensitivity(), f.enteredInError()));
+            } else if (e instanceof EntrySensitivityChanged c) {
+                entries.computeIfPresent(c.entry(), (id, f) -> new EntryFacts(id, f.version(), f.section(),
+                        f.authoringOrganisation(), f.author(), c.to(), f.enteredInError()));
+            } else if (e instanceof EntryMarkedEnteredInError x) {
+                entries.computeIfPresent(x.entry(), (id, f) -> new EntryFacts(id, f.version(), f.section(),
+                        f.authoringOrganisation(), f.author(), f.sensitivity(), true));
             }
         }
-        return new RecordAt(practice, registration, facts);
+        return new RecordAt(practice, registration, entries);
     }
 
     private PatientSharingState sharingStateAt(NhsNumber patient, RecordAt record, Instant at) {
