@@ -18,12 +18,12 @@ import java.util.Set;
  */
 @Command(name = "careledger", mixinStandardHelpOptions = true, version = "CareLedger 0.1.0",
         description = "CareLedger operations.", subcommands = {DemoCommand.class, ReplayCommand.class, BenchCommand.class,
-                BenchReadsCommand.class, BenchRebuildCommand.class})
+                BenchReadsCommand.class, BenchRebuildCommand.class, AuditCheckCommand.class})
 public final class CareLedgerCli {
 
     /** The subcommands this CLI answers. */
     public static final Set<String> COMMANDS = Set.of("demo", "replay", "bench-commands", "bench-reads",
-            "bench-rebuild");
+            "bench-rebuild", "audit-check");
 
     public static final int OK = 0;
     public static final int FAILED = 1;

@@ -4,6 +4,7 @@ import org.axonframework.serialization.SerializedObject;
 import org.careledger.access.AccessDecision;
 import org.careledger.access.Reader;
 import org.careledger.audit.trail.AuditReconciliation;
+import org.careledger.audit.trail.AuditTrailProjection;
 import org.careledger.reading.RecordRead;
 import org.careledger.shared.Actor;
 import org.careledger.shared.NhsNumber;
@@ -55,6 +56,8 @@ class AuditTrailCompletenessTest extends ViewsDatabaseTest {
     AuditReconciliation reconciliation;
     @Autowired
     PlatformTransactionManager transactions;
+    @Autowired
+    AuditTrailProjection projection;
 
     @Test
     void sixtyConcurrentReadersAndWritersLoseNoAuditEvent() throws Exception {
@@ -173,6 +176,43 @@ class AuditTrailCompletenessTest extends ViewsDatabaseTest {
                 (Object) later.toArray(String[]::new)));
         assertThat(reconciliation.check(from, head()).consistent()).isTrue();
         assertThat(missingFromTrail(from, head())).isZero();
+    }
+
+    @Test
+    void concurrentRefusalsOfOneUserRaiseTheirDailyAlertOnceAndNoReadFails() throws Exception {
+        OdsCode practice = organisation(OrganisationType.GP_PRACTICE);
+        OdsCode stranger = organisation(OrganisationType.GP_PRACTICE);
+        Actor gp = staff(Role.GP, practice);
+        Actor outsider = staff(Role.GP, stranger);
+        NhsNumber patient = patient(gp);
+        Reader refused = Reader.staff(outsider.user(), Role.GP, stranger, Set.of());
+        long from = head();
+
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<RecordRead>> futures = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            futures.add(pool.submit(() -> {
+                go.await();
+                return reads.open(refused, patient, Purpose.DIRECT_CARE, Channel.WEB);
+            }));
+        }
+        go.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
+        for (Future<RecordRead> f : futures) {
+            assertThat(f.get().allowed()).isFalse();
+        }
+        projection.awaitAlertChecks();
+
+        // one alert for the user's day, naming the third refusal in ledger order (the threshold is 3)
+        List<String> alerts = jdbc.queryForList("SELECT source_event_id FROM ig_alert WHERE kind = 'REPEATED_REFUSALS'"
+                + " AND user_id = ?", String.class, outsider.user().value());
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0)).isEqualTo(jdbc.queryForObject("""
+                SELECT event_id FROM audit_event WHERE user_id = ? AND kind = 'REFUSED' AND global_index > ?
+                 ORDER BY global_index OFFSET 2 LIMIT 1""", String.class, outsider.user().value(), from));
+        assertThat(reconciliation.check(from, head()).consistent()).isTrue();
     }
 
     @Test
