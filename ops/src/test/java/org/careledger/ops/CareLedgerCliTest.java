@@ -51,6 +51,14 @@ class CareLedgerCliTest {
     }
 
     @Test
+    void auditCheckIsACommandAndRefusesBadInputBeforeBooting() {
+        assertThat(run("audit-check", "--everything")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("audit-check", "not-a-property")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(err.toString().strip().lines()).hasSize(2).allSatisfy(line -> assertThat(line).startsWith("audit-check: "));
+        assertThat(CareLedgerCli.handles("audit-check")).isTrue();
+    }
+
+    @Test
     void benchReadsRefusesBadInputBeforeBooting() {
         assertThat(run("bench-reads", "--readers", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
         assertThat(run("bench-reads", "--readers", "1,16,201")).isEqualTo(CareLedgerCli.BAD_INPUT);

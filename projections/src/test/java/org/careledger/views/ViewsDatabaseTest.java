@@ -62,6 +62,9 @@ public abstract class ViewsDatabaseTest {
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         registry.add("careledger.embedded-db.data-dir", DATA_DIR::toString);
+        // many concurrent readers share the 10 pooled connections on a machine shared with other builds: wait longer
+        // for one than Hikari's 30 s default rather than fail a read for want of a connection
+        registry.add("spring.datasource.hikari.connection-timeout", () -> "300000");
     }
 
     @Autowired

@@ -1,13 +1,16 @@
 package org.careledger.audit.trail;
 
 import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The audit trail is a tracking projection: a pooled streaming processor reading the ledger in global index order,
- * a batch of events per transaction (the default batch of one would commit once per event).
+ * The audit trail is written in the transaction that appends the audit event (ADR 10): a subscribing processor whose
+ * handler errors propagate, like the views (ADR 7). A read, a search or an audit query commits its event and its
+ * trail rows together or not at all, so no event can reach the ledger without reaching the trail. The tracking
+ * processor it replaces lost events whose transaction committed after a later one (gap-aware token and the
+ * event's own timestamp: see ADR 10); there is no token, no gap and no lag any more.
  */
 @Configuration(proxyBeanMethods = false)
 public class AuditTrailConfiguration {
@@ -15,10 +18,8 @@ public class AuditTrailConfiguration {
     public static final String PROCESSING_GROUP = "audit-trail";
 
     @Autowired
-    public void configure(EventProcessingConfigurer processing,
-                          @Value("${careledger.audit.batch-size:100}") int batchSize) {
-        processing.registerPooledStreamingEventProcessor(PROCESSING_GROUP,
-                org.axonframework.config.Configuration::eventStore,
-                (configuration, builder) -> builder.batchSize(batchSize).initialSegmentCount(1));
+    public void configure(EventProcessingConfigurer processing) {
+        processing.registerSubscribingEventProcessor(PROCESSING_GROUP)
+                .registerListenerInvocationErrorHandler(PROCESSING_GROUP, c -> PropagatingErrorHandler.instance());
     }
 }

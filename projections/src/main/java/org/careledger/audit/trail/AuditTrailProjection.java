@@ -3,7 +3,7 @@ package org.careledger.audit.trail;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.TrackedEventMessage;
 import org.careledger.access.EmergencyAccessDeclared;
 import org.careledger.access.UnrecognisedAccessReported;
 import org.careledger.alert.AlertClosed;
@@ -26,9 +26,15 @@ import org.careledger.shared.Actor;
 import org.careledger.shared.NhsNumber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import jakarta.annotation.PreDestroy;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -41,10 +47,14 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Builds the audit trail from the ledger (tracking processor {@value AuditTrailConfiguration#PROCESSING_GROUP}).
- * Every write is an INSERT ... ON CONFLICT DO NOTHING keyed by the source event: replaying an event is harmless and
- * no row is ever updated. Each event is written to every writable generation (the active one and, during a
- * rebuild, the one being built). Logs name ids only.
+ * Builds the audit trail from the ledger (subscribing processor {@value AuditTrailConfiguration#PROCESSING_GROUP}):
+ * in the transaction that appends the event, so an audit event is in the ledger if and only if its rows are in the
+ * trail (ADR 10); a rebuild ({@link AuditTrailRebuild}) replays the ledger through these same handlers. Every write
+ * is an INSERT ... ON CONFLICT (its key) DO NOTHING keyed by the source event: replaying an event is harmless and
+ * no row is ever updated. The conflict target is always named: a bare ON CONFLICT DO NOTHING also swallowed the
+ * UNIQUE global_index, and with it every read whose transaction committed after a later one (ADR 10). Each event
+ * is written to every writable generation (the active one and, during a rebuild, the one being built). Logs name
+ * ids only.
  */
 @Component
 @ProcessingGroup(AuditTrailConfiguration.PROCESSING_GROUP)
@@ -57,11 +67,24 @@ public class AuditTrailProjection {
     private final PolicyInForce policy;
     private final int recordsPerDay;
     private final int refusalsPerDay;
+    private final TransactionTemplate alertTransaction;
+    private final java.util.concurrent.ExecutorService alerts = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+                Thread thread = new Thread(r, "audit-alerts");
+                thread.setDaemon(true);
+                return thread;
+            });
+    /** Set by {@link #replayInto}: the one generation a rebuild's replay writes to. */
+    private final ThreadLocal<String> replayTarget = new ThreadLocal<>();
 
     public AuditTrailProjection(JdbcTemplate jdbc, AuditGenerations generations, PolicyInForce policy,
+                                PlatformTransactionManager transactions,
                                 @Value("${careledger.audit.alerts.records-per-day:50}") int recordsPerDay,
                                 @Value("${careledger.audit.alerts.refusals-per-day:3}") int refusalsPerDay) {
         this.jdbc = jdbc;
+        this.alertTransaction = new TransactionTemplate(transactions);
+        this.alertTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.alertTransaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
         this.generations = generations;
         this.policy = policy;
         this.recordsPerDay = recordsPerDay;
@@ -71,16 +94,16 @@ public class AuditTrailProjection {
     // ---- audit events -------------------------------------------------------------------------------------
 
     @EventHandler
-    void on(RecordAccessed e, EventMessage<?> message, TrackingToken token) {
-        long index = index(token);
+    void on(RecordAccessed e, EventMessage<?> message) {
+        long index = index(message);
         String id = message.getIdentifier();
-        for (String s : generations.writable()) {
+        for (String s : targets()) {
             int inserted = jdbc.update("""
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         patient, basis, grant_id, emergency_id, purpose, channel, record_view, policy_version, receipt,
                         disclosed_count, withheld_count)
                     VALUES (?, ?, 'ACCESSED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, string_to_array(?, ','), ?, ?)
-                    ON CONFLICT DO NOTHING""".formatted(s),
+                    ON CONFLICT (event_id) DO NOTHING""".formatted(s),
                     id, index, ts(e.at()), e.by().user().value(), e.by().role().name(), org(e.by()),
                     nhs(e.patient()), name(e.basis()), e.grant() == null ? null : e.grant().value(),
                     e.emergency() == null ? null : e.emergency().value(), name(e.purpose()), name(e.channel()),
@@ -101,7 +124,7 @@ public class AuditTrailProjection {
                             SELECT ?, ?, ?, ?, d.entry_id, d.version, ae.section
                             FROM unnest(?::uuid[], ?::int[]) AS d(entry_id, version)
                             LEFT JOIN %1$s.audit_entry ae ON ae.entry_id = d.entry_id
-                            ON CONFLICT DO NOTHING""".formatted(s));
+                            ON CONFLICT (access_event_id, entry_id) DO NOTHING""".formatted(s));
                     insert.setObject(1, id);
                     insert.setLong(2, index);
                     insert.setObject(3, ts(e.at()));
@@ -117,45 +140,42 @@ public class AuditTrailProjection {
     }
 
     @EventHandler
-    void on(RecordAccessRefused e, EventMessage<?> message, TrackingToken token) {
-        long index = index(token);
+    void on(RecordAccessRefused e, EventMessage<?> message) {
+        long index = index(message);
         String id = message.getIdentifier();
-        for (String s : generations.writable()) {
+        for (String s : targets()) {
             int inserted = jdbc.update("""
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         patient, purpose, channel, record_view, policy_version, refusal_reason)
                     VALUES (?, ?, 'REFUSED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING""".formatted(s),
+                    ON CONFLICT (event_id) DO NOTHING""".formatted(s),
                     id, index, ts(e.at()), e.by().user().value(), e.by().role().name(), org(e.by()),
                     nhs(e.patient()), name(e.purpose()), name(e.channel()), name(e.view()), e.policyVersion(),
                     name(e.reason()));
             if (inserted > 0) {
                 LocalDate day = localDay(e.at());
                 String alertId = "REPEATED_REFUSALS:" + e.by().user() + ":" + day;
-                if (!alertRaised(s, alertId)) {
-                    long refusals = countOnDay(s, e.by().user().value(), day, "REFUSED", false, refusalsPerDay);
-                    if (refusals >= refusalsPerDay) {
-                        alert(s, alertId, "REPEATED_REFUSALS", e.at(), e.by().user().value(), nhs(e.patient()), id,
-                                index, refusals + " refusals on " + day);
-                    }
-                }
+                UUID user = e.by().user().value();
+                afterCommit(s, alertId, () -> thresholdReached(s, user, day, "REFUSED", false, refusalsPerDay)
+                        .ifPresent(at -> alert(s, alertId, "REPEATED_REFUSALS", at.occurredAt(), user, at.patient(),
+                                at.eventId(), at.index(), refusalsPerDay + " refusals on " + day)));
             }
         }
         log.debug("audit: refusal {} at index {}", id, index);
     }
 
     @EventHandler
-    void on(PatientSearched e, EventMessage<?> message, TrackingToken token) {
-        long index = index(token);
+    void on(PatientSearched e, EventMessage<?> message) {
+        long index = index(message);
         String id = message.getIdentifier();
         String returned = e.returned() == null ? "" : e.returned().stream().map(NhsNumber::value)
                 .collect(Collectors.joining(","));
-        for (String s : generations.writable()) {
+        for (String s : targets()) {
             jdbc.update("""
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         channel, search_kind, returned_patients)
                     VALUES (?, ?, 'SEARCHED', ?, ?, ?, ?, ?, ?, string_to_array(?, ','))
-                    ON CONFLICT DO NOTHING""".formatted(s),
+                    ON CONFLICT (event_id) DO NOTHING""".formatted(s),
                     id, index, ts(e.at()), e.by().user().value(), e.by().role().name(), org(e.by()),
                     name(e.channel()), name(e.query()), returned);
         }
@@ -163,15 +183,15 @@ public class AuditTrailProjection {
     }
 
     @EventHandler
-    void on(RecordWriteRefused e, EventMessage<?> message, TrackingToken token) {
-        long index = index(token);
+    void on(RecordWriteRefused e, EventMessage<?> message) {
+        long index = index(message);
         String id = message.getIdentifier();
-        for (String s : generations.writable()) {
+        for (String s : targets()) {
             jdbc.update("""
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         patient, refusal_reason, subject)
                     VALUES (?, ?, 'WRITE_REFUSED', ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING""".formatted(s),
+                    ON CONFLICT (event_id) DO NOTHING""".formatted(s),
                     id, index, ts(e.at()), e.by().user().value(), e.by().role().name(), org(e.by()),
                     nhs(e.patient()), name(e.reason()), e.command());
         }
@@ -179,15 +199,15 @@ public class AuditTrailProjection {
     }
 
     @EventHandler
-    void on(ConsentViewed e, EventMessage<?> message, TrackingToken token) {
-        long index = index(token);
+    void on(ConsentViewed e, EventMessage<?> message) {
+        long index = index(message);
         String id = message.getIdentifier();
-        for (String s : generations.writable()) {
+        for (String s : targets()) {
             jdbc.update("""
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         patient, channel, record_view)
                     VALUES (?, ?, 'CONSENT_VIEWED', ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING""".formatted(s),
+                    ON CONFLICT (event_id) DO NOTHING""".formatted(s),
                     id, index, ts(e.at()), e.by().user().value(), e.by().role().name(), org(e.by()),
                     nhs(e.patient()), name(e.channel()), name(e.view()));
         }
@@ -195,15 +215,15 @@ public class AuditTrailProjection {
     }
 
     @EventHandler
-    void on(AuditTrailQueried e, EventMessage<?> message, TrackingToken token) {
-        long index = index(token);
+    void on(AuditTrailQueried e, EventMessage<?> message) {
+        long index = index(message);
         String id = message.getIdentifier();
-        for (String s : generations.writable()) {
+        for (String s : targets()) {
             jdbc.update("""
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         question, subject, period_from, period_to)
                     VALUES (?, ?, 'AUDIT_QUERIED', ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING""".formatted(s),
+                    ON CONFLICT (event_id) DO NOTHING""".formatted(s),
                     id, index, ts(e.at()), e.by().user().value(), e.by().role().name(), org(e.by()),
                     name(e.question()), e.subject(), ts(e.from()), ts(e.to()));
         }
@@ -212,15 +232,15 @@ public class AuditTrailProjection {
 
     /** A declared emergency is itself an IG alert, and shows in the patient's access history. */
     @EventHandler
-    void on(EmergencyAccessDeclared e, EventMessage<?> message, TrackingToken token) {
-        long index = index(token);
+    void on(EmergencyAccessDeclared e, EventMessage<?> message) {
+        long index = index(message);
         String id = message.getIdentifier();
-        for (String s : generations.writable()) {
+        for (String s : targets()) {
             int inserted = jdbc.update("""
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         patient, basis, emergency_id, emergency_until, emergency_reason)
                     VALUES (?, ?, 'EMERGENCY_DECLARED', ?, ?, ?, ?, ?, 'EMERGENCY', ?, ?, ?)
-                    ON CONFLICT DO NOTHING""".formatted(s),
+                    ON CONFLICT (event_id) DO NOTHING""".formatted(s),
                     id, index, ts(e.at()), e.by().user().value(), e.by().role().name(), org(e.by()),
                     nhs(e.patient()), e.emergency().value(), ts(e.validUntil()), e.reason());
             if (inserted > 0) {
@@ -236,10 +256,10 @@ public class AuditTrailProjection {
      * if the trail does not know the event, against the patient's own user id, so IG still sees it).
      */
     @EventHandler
-    void on(UnrecognisedAccessReported e, EventMessage<?> message, TrackingToken token) {
-        long index = index(token);
+    void on(UnrecognisedAccessReported e, EventMessage<?> message) {
+        long index = index(message);
         String id = message.getIdentifier();
-        for (String s : generations.writable()) {
+        for (String s : targets()) {
             List<UUID> reader = jdbc.queryForList("SELECT user_id FROM %s.audit_event WHERE event_id = ? AND patient = ?"
                     .formatted(s), UUID.class, e.accessEvent(), nhs(e.patient()));
             alert(s, "UNRECOGNISED_ACCESS:" + id, "UNRECOGNISED_ACCESS", e.at(),
@@ -251,24 +271,24 @@ public class AuditTrailProjection {
 
     /** An IG officer reviewed an alert: a new row of its case (the alert row itself is never updated). */
     @EventHandler
-    void on(AlertReviewed e, EventMessage<?> message, TrackingToken token) {
-        alertCase(e.alert(), "REVIEWED", null, e.note(), e.by(), e.at(), message.getIdentifier(), index(token));
+    void on(AlertReviewed e, EventMessage<?> message) {
+        alertCase(e.alert(), "REVIEWED", null, e.note(), e.by(), e.at(), message.getIdentifier(), index(message));
     }
 
     /** An IG officer closed an alert with an outcome: a new row of its case; the alert now reads CLOSED. */
     @EventHandler
-    void on(AlertClosed e, EventMessage<?> message, TrackingToken token) {
+    void on(AlertClosed e, EventMessage<?> message) {
         alertCase(e.alert(), "CLOSED", name(e.outcome()), e.note(), e.by(), e.at(), message.getIdentifier(),
-                index(token));
+                index(message));
     }
 
     private void alertCase(String alert, String action, String outcome, String note, Actor by, Instant at, String id,
                            long index) {
-        for (String s : generations.writable()) {
+        for (String s : targets()) {
             jdbc.update("""
                     INSERT INTO %s.ig_alert_review (event_id, global_index, alert_id, action, occurred_at, user_id,
                         role, organisation, outcome, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING""".formatted(s),
+                    ON CONFLICT (event_id) DO NOTHING""".formatted(s),
                     id, index, alert, action, ts(at), by.user().value(), by.role().name(), org(by), outcome, note);
         }
         log.debug("audit: alert {} {} at index {}", alert, action, index);
@@ -277,42 +297,42 @@ public class AuditTrailProjection {
     // ---- facts the trail and its alerts need (ids, sections, surnames; never clinical content) -------------
 
     @EventHandler
-    void on(EntryRecorded e, TrackingToken token) {
-        long index = index(token);
-        for (String s : generations.writable()) {
+    void on(EntryRecorded e, EventMessage<?> message) {
+        long index = index(message);
+        for (String s : targets()) {
             jdbc.update("""
                     INSERT INTO %s.audit_entry (entry_id, patient, section, global_index) VALUES (?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING""".formatted(s),
+                    ON CONFLICT (entry_id) DO NOTHING""".formatted(s),
                     e.entry().value(), nhs(e.patient()), e.section().name(), index);
         }
     }
 
     @EventHandler
-    void on(StaffMemberRegistered e, TrackingToken token) {
-        long index = index(token);
-        for (String s : generations.writable()) {
+    void on(StaffMemberRegistered e, EventMessage<?> message) {
+        long index = index(message);
+        for (String s : targets()) {
             jdbc.update("""
                     INSERT INTO %s.audit_staff (user_id, surname, global_index) VALUES (?, ?, ?)
-                    ON CONFLICT DO NOTHING""".formatted(s),
+                    ON CONFLICT (user_id) DO NOTHING""".formatted(s),
                     e.user().value(), Names.surnameOf(e.displayName()), index);
         }
     }
 
     @EventHandler
-    void on(PatientRegistered e, TrackingToken token) {
-        patientName(e.patient(), e.demographics(), index(token));
+    void on(PatientRegistered e, EventMessage<?> message) {
+        patientName(e.patient(), e.demographics(), index(message));
     }
 
     @EventHandler
-    void on(DemographicsUpdated e, TrackingToken token) {
-        patientName(e.patient(), e.demographics(), index(token));
+    void on(DemographicsUpdated e, EventMessage<?> message) {
+        patientName(e.patient(), e.demographics(), index(message));
     }
 
     private void patientName(NhsNumber patient, Demographics demographics, long index) {
-        for (String s : generations.writable()) {
+        for (String s : targets()) {
             jdbc.update("""
                     INSERT INTO %s.audit_patient_name (patient, global_index, surname, postcode) VALUES (?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING""".formatted(s),
+                    ON CONFLICT (patient, global_index) DO NOTHING""".formatted(s),
                     patient.value(), index, Names.normalise(demographics.familyName()),
                     Names.postcode(demographics.address().postcode()));
         }
@@ -328,13 +348,9 @@ public class AuditTrailProjection {
         if (e.by().role().isStaff()) {
             LocalDate day = localDay(e.at());
             String alertId = "MANY_RECORDS:" + e.by().user() + ":" + day;
-            if (!alertRaised(s, alertId)) {
-                long opened = countOnDay(s, user, day, "ACCESSED", true, recordsPerDay);
-                if (opened >= recordsPerDay) {
-                    alert(s, alertId, "MANY_RECORDS", e.at(), user, nhs(e.patient()), id, index,
-                            opened + " records on " + day);
-                }
-            }
+            afterCommit(s, alertId, () -> thresholdReached(s, user, day, "ACCESSED", true, recordsPerDay)
+                    .ifPresent(at -> alert(s, alertId, "MANY_RECORDS", at.occurredAt(), user, at.patient(),
+                            at.eventId(), at.index(), recordsPerDay + " records on " + day)));
             // shared surname (staff records carry no postcode, so the surname alone is compared)
             Boolean shared = jdbc.queryForObject("""
                     SELECT EXISTS (SELECT 1 FROM %1$s.audit_staff st
@@ -349,20 +365,90 @@ public class AuditTrailProjection {
         }
     }
 
+    /** The trail row at which a per-day count reached its threshold. */
+    private record Reached(String eventId, long index, Instant occurredAt, String patient) {
+    }
+
     /**
-     * Distinct patients opened (or refusals) by a user on a local day, up to and including this event, counted no
-     * further than {@code atMost}: the answer only has to say whether the threshold is reached, and an unbounded
-     * count per event made a busy user's day quadratic (the audit trail fell minutes behind under read load).
+     * The row of a user's local day at which the count (distinct patients opened, or refusals) reached
+     * {@code threshold}, in global index order; empty while the day's committed rows are fewer. The alert names that
+     * row whichever event's check finds it, so a rebuild raises the very same alert.
      */
-    private long countOnDay(String s, UUID user, LocalDate day, String kind, boolean distinctPatients, int atMost) {
+    private java.util.Optional<Reached> thresholdReached(String s, UUID user, LocalDate day, String kind,
+                                                          boolean distinctPatients, int threshold) {
         ZoneId zone = policy.current().workingHours().zone();
         Instant from = day.atStartOfDay(zone).toInstant();
         Instant to = day.plusDays(1).atStartOfDay(zone).toInstant();
-        String rows = distinctPatients ? "DISTINCT patient" : "1";
-        return jdbc.queryForObject("""
-                SELECT count(*) FROM (SELECT %s FROM %s.audit_event
-                 WHERE user_id = ? AND kind = ? AND occurred_at >= ? AND occurred_at < ? LIMIT ?) counted"""
-                        .formatted(rows, s), Long.class, user, kind, ts(from), ts(to), atMost);
+        String rows = "SELECT %s event_id, global_index, occurred_at, patient FROM %s.audit_event"
+                .formatted(distinctPatients ? "DISTINCT ON (patient)" : "", s)
+                + " WHERE user_id = ? AND kind = ? AND occurred_at >= ? AND occurred_at < ?"
+                + (distinctPatients ? " ORDER BY patient, global_index" : "");
+        return jdbc.query("SELECT * FROM (" + rows + ") counted ORDER BY global_index OFFSET ? LIMIT 1",
+                (rs, i) -> new Reached(rs.getString(1), rs.getLong(2),
+                        rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(4)),
+                user, kind, ts(from), ts(to), threshold - 1).stream().findFirst();
+    }
+
+    /**
+     * Runs a per-day threshold rule (MANY_RECORDS, REPEATED_REFUSALS) once the event's transaction has committed, on
+     * the single {@code audit-alerts} thread, in a short READ COMMITTED transaction of its own under an advisory lock
+     * on the alert id (one check at a time per alert, even across nodes).
+     * <p>
+     * Why not in the event's transaction: the trail is written there (ADR 10), and a read's transaction is REPEATABLE
+     * READ. Two reads by one user committing together would each count the day in a snapshot without the other
+     * (neither might reach the threshold), and two raising the same alert would make the second read fail with a
+     * serialization error ({@code ON CONFLICT DO NOTHING} refuses to skip a conflicting row its snapshot cannot see).
+     * After commit, the check of the last event to commit sees every row of the day, so the threshold is never
+     * missed, and the alert is raised once, naming the row at which the count was reached. Not on the committing
+     * thread: it still holds its connection until the commit is complete, and a second connection per read could
+     * exhaust the pool. If the process dies before the check, the next event of that user on that day raises the
+     * alert (a rebuild always does). A failed check is logged with the alert id only.
+     */
+    private void afterCommit(String s, String alertId, Runnable rule) {
+        Runnable check = () -> alertTransaction.executeWithoutResult(status -> {
+            jdbc.queryForList("SELECT pg_advisory_xact_lock(hashtext(?))", alertId);
+            if (!alertRaised(s, alertId)) {
+                rule.run();
+            }
+        });
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            check.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                alerts.execute(() -> {
+                    try {
+                        check.run();
+                    } catch (RuntimeException ex) {
+                        log.warn("audit: alert rule {} not evaluated ({}); the next event of the day re-evaluates it",
+                                alertId, ex.getClass().getSimpleName());
+                    }
+                });
+            }
+        });
+    }
+
+    /** Waits until every alert check queued so far has run (tests; a rebuild before it switches generations). */
+    public void awaitAlertChecks() {
+        try {
+            alerts.submit(() -> { }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the alert checks", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("alert checks failed", e.getCause());
+        }
+    }
+
+    @PreDestroy
+    void stopAlertChecks() throws InterruptedException {
+        alerts.shutdown();
+        if (!alerts.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            log.warn("audit: {} alert checks not run at shutdown; later events re-evaluate them",
+                    alerts.shutdownNow().size());
+        }
     }
 
     /** True once an alert with this id exists: a per-day alert is raised once, and then nothing needs counting. */
@@ -380,14 +466,46 @@ public class AuditTrailProjection {
         jdbc.update("""
                 INSERT INTO %s.ig_alert (alert_id, kind, raised_at, user_id, patient, source_event_id, global_index,
                     detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING""".formatted(s),
+                ON CONFLICT (alert_id) DO NOTHING""".formatted(s),
                 alertId, kind, ts(at), user, patient, source, index, detail);
+    }
+
+    // ---- generations ----------------------------------------------------------------------------------------
+
+    /** The schemas this event is written to: the one a replay fills, or every writable generation. */
+    private List<String> targets() {
+        String only = replayTarget.get();
+        return only != null ? List.of(only) : generations.writable();
+    }
+
+    /** Applies one replayed event to one generation only (the rebuild's): the same handlers, one target. */
+    void replayInto(String schema, Runnable apply) {
+        replayTarget.set(AuditGenerations.checked(schema));
+        try {
+            apply.run();
+        } finally {
+            replayTarget.remove();
+        }
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------
 
-    static long index(TrackingToken token) {
-        return token.position().orElseThrow(() -> new IllegalStateException("tracking token without a position"));
+    /**
+     * The event's global index: from the tracking token when the event is replayed from the ledger, otherwise from
+     * the row the event store has just inserted in this same transaction (the store appends before it hands the
+     * events to subscribing processors).
+     */
+    long index(EventMessage<?> message) {
+        if (message instanceof TrackedEventMessage<?> tracked && tracked.trackingToken() != null) {
+            return tracked.trackingToken().position()
+                    .orElseThrow(() -> new IllegalStateException("tracking token without a position"));
+        }
+        List<Long> index = jdbc.queryForList("SELECT global_index FROM domain_event_entry WHERE event_identifier = ?",
+                Long.class, message.getIdentifier());
+        if (index.isEmpty()) {
+            throw new IllegalStateException("audit trail: event " + message.getIdentifier() + " is not in the ledger");
+        }
+        return index.get(0);
     }
 
     static OffsetDateTime ts(Instant instant) {
