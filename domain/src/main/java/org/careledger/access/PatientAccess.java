@@ -13,6 +13,7 @@ import org.careledger.shared.EntryId;
 import org.careledger.shared.NhsNumber;
 import org.careledger.shared.OdsCode;
 import org.careledger.shared.Refusal;
+import org.careledger.shared.Values;
 import org.careledger.shared.Registers;
 import org.careledger.shared.Role;
 import org.careledger.shared.TeamId;
@@ -245,6 +246,8 @@ public class PatientAccess {
     private static void requireWindow(Instant from, Instant until, Instant now, Duration maximum) {
         Refusal.requireValue(from, "valid from");
         Refusal.requireValue(until, "valid until");
+        Values.instant(from, "valid from");
+        Values.instant(until, "valid until");
         require(until.isAfter(from), INVALID_VALIDITY_WINDOW, "a grant must end after it starts");
         require(until.isAfter(now), INVALID_VALIDITY_WINDOW, "a grant must not end in the past");
         require(Duration.between(from, until).compareTo(maximum) <= 0, EXCEEDS_POLICY_MAXIMUM,

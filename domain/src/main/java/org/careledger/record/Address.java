@@ -1,6 +1,7 @@
 package org.careledger.record;
 
 import org.careledger.shared.Refusal;
+import org.careledger.shared.Values;
 
 /** A postal address; line2 may be null. */
 public record Address(String line1, String line2, String town, String postcode) {
@@ -8,5 +9,9 @@ public record Address(String line1, String line2, String town, String postcode) 
         if (line1 == null || line1.isBlank() || town == null || town.isBlank() || postcode == null || postcode.isBlank()) {
             throw new Refusal(Refusal.Kind.INVALID_INPUT, "an address needs a first line, a town and a postcode");
         }
+        Values.text(line1, "address line 1");
+        Values.text(line2, "address line 2");
+        Values.text(town, "town");
+        Values.text(postcode, "postcode");
     }
 }

@@ -1,6 +1,7 @@
 package org.careledger.record;
 
 import org.careledger.shared.Refusal;
+import org.careledger.shared.Values;
 
 import java.time.LocalDate;
 
@@ -16,6 +17,10 @@ public record EntryContent(ClinicalCode code, String displayTerm, String text, Q
 
     public EntryContent {
         Refusal.requireValue(effectiveDate, "effective date");
+        Values.date(effectiveDate, "effective date");
+        Values.text(displayTerm, "display term");
+        Values.text(text, "free text");
+        Values.text(pathwayTemplateId, "pathway template id");
         if (code != null && (displayTerm == null || displayTerm.isBlank())) {
             throw new Refusal(Refusal.Kind.INVALID_INPUT, "a coded entry needs its display term");
         }

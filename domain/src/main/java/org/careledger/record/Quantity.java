@@ -1,6 +1,7 @@
 package org.careledger.record;
 
 import org.careledger.shared.Refusal;
+import org.careledger.shared.Values;
 
 import java.math.BigDecimal;
 
@@ -8,6 +9,8 @@ import java.math.BigDecimal;
 public record Quantity(BigDecimal value, String unit) {
     public Quantity {
         Refusal.requireValue(value, "value");
+        value = Values.plain(Values.number(value, "value"));
+        Values.text(unit, "unit");
         if (unit == null || unit.isBlank() || unit.length() > 40) {
             throw new Refusal(Refusal.Kind.INVALID_INPUT, "a value needs a unit (UCUM, at most 40 characters)");
         }

@@ -67,7 +67,7 @@ public final class Refusal extends RuntimeException {
         if (reason == null || reason.isBlank()) {
             throw new Refusal(Kind.REASON_REQUIRED, what + " needs a reason");
         }
-        return reason.strip();
+        return Values.text(reason, "the reason for " + what).strip();
     }
 
     public static <T> T requireValue(T value, String field) {

@@ -13,7 +13,7 @@ import java.util.UUID;
  * Base of the tests that share one ledger context on one embedded PostgreSQL with a throwaway data directory
  * (under target/, so {@code mvn clean} removes it). Every subclass reuses the same cached Spring context.
  */
-@SpringBootTest(classes = {LedgerCore.class, FailingRegisterHandler.class},
+@SpringBootTest(classes = {LedgerCore.class, FailingRegisterHandler.class, FailureProbe.class},
         webEnvironment = SpringBootTest.WebEnvironment.NONE)
 public abstract class LedgerDatabaseTest {
 

@@ -45,6 +45,15 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
     private static final Set<String> MISSING = Set.of("NotNull", "NotBlank", "NotEmpty");
 
+    /**
+     * What a 500 may truthfully say. It cannot say "nothing was written": the failure may come after a commit (a
+     * FHIR export whose audit event is stored before the bundle is rendered, a policy activated before its views
+     * are rebuilt). Each change is stored whole or not at all, so the caller is told to look before retrying.
+     */
+    static final String INTERNAL_ERROR_DETAIL = "Something went wrong and the request did not complete. Any change "
+            + "it made is stored whole or not at all (a read may have been audited); check the current state before "
+            + "retrying.";
+
     @ExceptionHandler(Refusal.class)
     ResponseEntity<Object> refusal(Refusal refusal, WebRequest request) {
         Problem problem = Problem.of(refusal.kind());
@@ -68,6 +77,33 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         return respond(Problem.FORBIDDEN, "Your role may not do this.", request);
     }
 
+    /**
+     * A parameter outside its range (e.g. {@code size=0}) on a {@code @Validated} controller: 400 naming the
+     * parameter, never the value.
+     */
+    @ExceptionHandler(jakarta.validation.ConstraintViolationException.class)
+    ResponseEntity<Object> outOfRange(jakarta.validation.ConstraintViolationException e, WebRequest request) {
+        List<String> names = e.getConstraintViolations().stream().map(v -> {
+            String name = null;
+            for (jakarta.validation.Path.Node node : v.getPropertyPath()) {
+                name = node.getName();
+            }
+            return parameterName(name, request);
+        }).distinct().sorted().toList();
+        ProblemDetail body = body(Problem.VALIDATION_FAILED, "Parameter out of range: " + String.join(", ", names),
+                request);
+        body.setProperty("errors", names.stream().map(n -> Map.of("field", n, "problem", "out of range")).toList());
+        return new ResponseEntity<>(body, headers(), Problem.VALIDATION_FAILED.status());
+    }
+
+    /** FHIR's {@code _count} is bound to a Java parameter named {@code count}: report the name the caller used. */
+    private static String parameterName(String name, WebRequest request) {
+        if (name != null && request.getParameter(name) == null && request.getParameter("_" + name) != null) {
+            return "_" + name;
+        }
+        return String.valueOf(name);
+    }
+
     /** Commands come back from Axon as they were thrown, or wrapped: look for what we know in the causes. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
@@ -87,7 +123,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         }
         log.error("unexpected {} at {}", e.getClass().getName(), path(request));
         log.debug("unexpected error", e);
-        return respond(Problem.INTERNAL_ERROR, "Something went wrong; nothing was written.", request);
+        return respond(Problem.INTERNAL_ERROR, INTERNAL_ERROR_DETAIL, request);
     }
 
     // ---- Spring MVC's own exceptions ----------------------------------------------------------------------
@@ -184,7 +220,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
             HttpStatusCode status = statusCode;
             problem = status.value() == 404 ? Problem.NOT_FOUND : status.is4xxClientError()
                     ? Problem.MALFORMED_REQUEST : Problem.INTERNAL_ERROR;
-            detail = problem == Problem.INTERNAL_ERROR ? "Something went wrong; nothing was written."
+            detail = problem == Problem.INTERNAL_ERROR ? INTERNAL_ERROR_DETAIL
                     : "The request could not be processed.";
         }
         ProblemDetail problemBody = body(problem, detail, request);

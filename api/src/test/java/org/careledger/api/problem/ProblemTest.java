@@ -28,4 +28,15 @@ class ProblemTest {
         Set<String> types = new HashSet<>();
         Arrays.stream(Problem.values()).forEach(p -> assertThat(types.add(p.type().toString())).isTrue());
     }
+
+    @Test
+    void an_internal_error_never_claims_that_nothing_was_written() {
+        // a failed FHIR export has already committed the audit event of its read: "nothing was written" would be false
+        var answer = new ProblemAdvice().unexpected(new IllegalStateException("boom"),
+                new org.springframework.web.context.request.ServletWebRequest(
+                        new org.springframework.mock.web.MockHttpServletRequest("GET", "/fhir/Patient/x/$everything")));
+        assertThat(answer.getStatusCode().value()).isEqualTo(500);
+        String detail = ((org.springframework.http.ProblemDetail) answer.getBody()).getDetail();
+        assertThat(detail).doesNotContainIgnoringCase("nothing was written").contains("check the current state");
+    }
 }

@@ -1,0 +1,107 @@
+package org.careledger.storage;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.EventBus;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.serialization.Serializer;
+import org.careledger.directory.StaffMemberRegistered;
+import org.careledger.shared.OdsCode;
+import org.careledger.shared.Refusal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Instant;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * The ledger refuses to store what it cannot read back: every event type round-trips through the stored
+ * serialisation, and an event that would not (or that carries a value no reader can carry) is refused before
+ * commit with nothing appended.
+ */
+class ReadBackCheckTest extends LedgerDatabaseTest {
+
+    @Autowired
+    ReadBackCheck check;
+    @Autowired
+    @Qualifier("eventSerializer")
+    Serializer eventSerializer;
+    @Autowired
+    EventBus eventBus;
+    @Autowired
+    TransactionManager transactions;
+    @Autowired
+    CommandGateway commands;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @AfterEach
+    void readable() {
+        FailureProbe.UNREADABLE.set(false);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyEventTypeRoundTripsThroughTheStoredSerialisation() {
+        return EventSamples.all().stream().map(event -> DynamicTest.dynamicTest(event.getClass().getSimpleName(), () -> {
+            assertThatCode(() -> check.check(event)).doesNotThrowAnyException();
+            Object back = eventSerializer.deserialize(eventSerializer.serialize(event, byte[].class));
+            assertThat(back).isEqualTo(event);
+        }));
+    }
+
+    @Test
+    void anEventThatCannotBeReadBackIsRefusedAndNothingIsAppended() {
+        long before = events();
+        FailureProbe.UNREADABLE.set(true);
+        Throwable thrown = catchThrowable(() -> publish(new FailureProbe.Probed("never stored")));
+        Throwable unreadable = thrown;
+        while (unreadable != null && !(unreadable instanceof ReadBackCheck.UnreadableEvent)) {
+            unreadable = unreadable.getCause();
+        }
+        assertThat(unreadable).as("thrown: " + thrown).isNotNull();
+        assertThat(unreadable.getMessage()).contains("Probed").contains("could not be read back")
+                .doesNotContain("never stored");
+        assertThat(events()).isEqualTo(before);
+    }
+
+    @Test
+    void anEventReadingBackDifferentIsRefused() {
+        // a lone surrogate has no UTF-8 form: written, it would come back as something else
+        assertThatThrownBy(() -> check.check(new StaffMemberRegistered(Fixtures.gpAt(OdsCode.of("A81001")).user(),
+                "Dr \uD800", Fixtures.gpAt(OdsCode.of("A81001")), Instant.now())))
+                .isInstanceOfAny(Refusal.class, ReadBackCheck.UnreadableEvent.class);
+    }
+
+    @Test
+    void aCommandWhoseEventCarriesAControlCharacterIsRefusedNamingTheFieldAndNothingIsAppended() {
+        OdsCode organisation = OdsCode.of("C83" + String.format("%03d", (int) (Math.random() * 1000)));
+        long before = events();
+        assertThatThrownBy(() -> commands.sendAndWait(Fixtures.gpPractice(organisation, "Nul\u0000 Surgery")))
+                .isInstanceOf(Refusal.class)
+                .satisfies(e -> assertThat(((Refusal) e).kind()).isEqualTo(Refusal.Kind.INVALID_INPUT))
+                .hasMessageContaining("OrganisationRegistered.name").hasMessageContaining("control character");
+        assertThat(events()).isEqualTo(before);
+    }
+
+    private void publish(Object payload) {
+        DefaultUnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
+        unitOfWork.attachTransaction(transactions);
+        unitOfWork.execute(() -> eventBus.publish(new GenericEventMessage<>(payload)));
+    }
+
+    private long events() {
+        return jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
+    }
+}
