@@ -14,6 +14,8 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +79,7 @@ public class ReadBackCheck implements MessageDispatchInterceptor<EventMessage<?>
             throw new UnreadableEvent("a " + type + " could not be written as JSON that reads back; nothing was stored",
                     e);
         }
-        walk(tree, "", type);
+        walk(tree, new ArrayDeque<>(), type);
         Object back;
         try {
             back = serializer.deserialize(stored);
@@ -91,7 +93,8 @@ public class ReadBackCheck implements MessageDispatchInterceptor<EventMessage<?>
         }
     }
 
-    private static void walk(JsonNode node, String path, String type) {
+    /** Checks every string (and key) and decimal in the tree; the field path is only built for a refusal. */
+    private static void walk(JsonNode node, Deque<String> path, String type) {
         if (node.isTextual()) {
             String problem = Values.textProblem(node.textValue());
             if (problem != null) {
@@ -107,16 +110,24 @@ public class ReadBackCheck implements MessageDispatchInterceptor<EventMessage<?>
                 if (keyProblem != null) {
                     throw new Refusal(Refusal.Kind.INVALID_INPUT, field(type, path) + " has a key that " + keyProblem);
                 }
-                walk(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey(), type);
+                path.addLast(field.getKey());
+                walk(field.getValue(), path, type);
+                path.removeLast();
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                walk(node.get(i), path + "[" + i + "]", type);
+                path.addLast("[" + i + "]");
+                walk(node.get(i), path, type);
+                path.removeLast();
             }
         }
     }
 
-    private static String field(String type, String path) {
-        return type + (path.isEmpty() ? "" : "." + path);
+    private static String field(String type, Deque<String> path) {
+        StringBuilder field = new StringBuilder(type);
+        for (String step : path) {
+            field.append(step.startsWith("[") ? "" : ".").append(step);
+        }
+        return field.toString();
     }
 }

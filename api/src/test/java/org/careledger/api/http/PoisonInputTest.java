@@ -133,6 +133,12 @@ class PoisonInputTest extends ApiTest {
         assertProblem(get("ig-officer", "/api/audit/refusals?to=%2B999999999-12-31T00:00:00Z"), 400, "invalid-input");
         assertProblem(get(w.patient().value(), "/api/me/access-history?from=0000-12-31T00:00:00Z"), 400,
                 "invalid-input");
+        assertProblem(get("ig-officer", "/api/audit/refusals?after=99999999999999.0:1"), 400, "invalid-input");
+        assertProblem(get("ig-officer", "/api/audit/refusals?after=garbage"), 400, "invalid-input");
+        assertProblem(post(GP_USER, "/api/patients/search", Map.of("surname", "Testington",
+                "birthDate", "+999999999-12-31")), 400, "invalid-input");
+        assertProblem(post(GP_USER, "/api/patients/search", Map.of("surname", "Test\u0000ington",
+                "birthDate", "1970-01-02")), 400, "invalid-input");
         Answer grant = post(GP_USER, "/api/patients/" + w.patient() + "/grants", Map.of(
                 "grantee", Map.of("kind", "ORGANISATION", "id", "RCX"), "reason", "REFERRAL",
                 "sections", List.of("PROBLEMS"), "validFrom", "-999999999-01-01T00:00:00Z",

@@ -8,6 +8,7 @@ import org.careledger.shared.Actor;
 import org.careledger.shared.NhsNumber;
 import org.careledger.shared.OdsCode;
 import org.careledger.shared.Refusal;
+import org.careledger.shared.Values;
 import org.careledger.shared.Role;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -58,11 +59,12 @@ public class PatientSearch {
 
     public List<Match> bySurnameAndBirthDate(Actor by, Channel channel, String surname, LocalDate birthDate) {
         requireSearcher(by, channel);
+        Values.text(surname, "surname");
         String name = Names.normalise(surname);
         if (name.isEmpty()) {
             throw new Refusal(Refusal.Kind.INVALID_INPUT, "a surname search needs a surname");
         }
-        Refusal.requireValue(birthDate, "birth date");
+        Values.date(Refusal.requireValue(birthDate, "birth date"), "birth date");
         List<Match> found = jdbc.query("""
                 SELECT nhs_number, birth_date, registered_practice FROM patient_index
                  WHERE family_name = ? AND birth_date = ? ORDER BY nhs_number LIMIT ?""",

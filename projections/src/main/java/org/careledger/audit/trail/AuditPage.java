@@ -1,6 +1,7 @@
 package org.careledger.audit.trail;
 
 import org.careledger.shared.Refusal;
+import org.careledger.shared.Values;
 
 import java.time.Instant;
 import java.util.List;
@@ -26,8 +27,9 @@ public record AuditPage<T>(List<T> items, Cursor next) {
         public static Cursor decode(String token) {
             try {
                 String[] parts = token.split("[.:]");
-                return new Cursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
-                        Long.parseLong(parts[2]));
+                Instant at = Values.instant(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
+                        "page cursor");
+                return new Cursor(at, Long.parseLong(parts[2]));
             } catch (RuntimeException e) {
                 throw new Refusal(Refusal.Kind.INVALID_INPUT, "not a page cursor");
             }
