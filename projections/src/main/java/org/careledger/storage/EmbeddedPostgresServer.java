@@ -109,7 +109,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try {
             EmbeddedPostgresServer server =
                     new EmbeddedPostgresServer(dataDir, properties.startupWait(), postgres, properties.watchdogInterval());
-            log.info("start-up: embedded PostgreSQL (pid {}) started on port {} with data in {} in {} s", server.pid(),
+            log.info("start-up: embedded PostgreSQL started (pid {}) on port {} with data in {} in {} s", server.pid(),
                     postgres.getPort(), dataDir,
                     String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
             return server;

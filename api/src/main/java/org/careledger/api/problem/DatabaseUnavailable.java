@@ -31,7 +31,7 @@ public class DatabaseUnavailable implements HandlerExceptionResolver, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseUnavailable.class);
     /** Seconds a client should wait: the pool tries again on the next request, the embedded server restarts in about this. */
-    static final String RETRY_AFTER_SECONDS = "5";
+    public static final String RETRY_AFTER_SECONDS = "5";
     /** PostgreSQL's SQLSTATEs for a server shutting down, crashed or starting up (class 08 is any connection failure). */
     private static final Set<String> SERVER_GONE = Set.of("57P01", "57P02", "57P03");
 

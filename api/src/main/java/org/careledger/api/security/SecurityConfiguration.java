@@ -1,5 +1,6 @@
 package org.careledger.api.security;
 
+import org.careledger.api.problem.DatabaseUnavailable;
 import org.careledger.api.problem.Problem;
 import org.careledger.api.problem.ProblemResponses;
 import org.careledger.registers.SignInDirectory;
@@ -12,6 +13,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
@@ -68,6 +70,17 @@ public class SecurityConfiguration {
         }
     }
 
+    /**
+     * The directory could not be asked because the database cannot be reached: the request answers 503
+     * {@code service-unavailable} like any other request during an outage, not 500 (the check runs in the security
+     * filter chain, before {@code DatabaseUnavailable} could see the failure).
+     */
+    static final class DirectoryUnavailable extends AuthenticationException {
+        DirectoryUnavailable(Throwable cause) {
+            super("the directory cannot be reached", cause);
+        }
+    }
+
     static final String[] STAFF_WHO_CARE = roles(GP, PRACTICE_NURSE, PRACTICE_ADMIN, DISTRICT_NURSE,
             MENTAL_HEALTH_PRACTITIONER, SOCIAL_WORKER, PHARMACIST, OOH_CLINICIAN, SPECIALIST);
 
@@ -78,6 +91,12 @@ public class SecurityConfiguration {
             boolean tokenSent = request.getHeader("Authorization") != null;
             response.setHeader("WWW-Authenticate", tokenSent
                     ? "Bearer error=\"invalid_token\"" : "Bearer");
+            if (e instanceof DirectoryUnavailable) {
+                response.setHeader("Retry-After", DatabaseUnavailable.RETRY_AFTER_SECONDS);
+                problems.write(request, response, Problem.SERVICE_UNAVAILABLE,
+                        "The record store cannot be reached just now; nothing was written. Try again shortly.");
+                return;
+            }
             if (e instanceof SignInEnded) {
                 problems.write(request, response, Problem.SIGN_IN_ENDED,
                         "The directory no longer holds the role, organisation or registration this token was issued for: sign in again.");
@@ -100,7 +119,14 @@ public class SecurityConfiguration {
                             } catch (RuntimeException e) {
                                 throw new InvalidBearerTokenException(e.getMessage());
                             }
-                            requireHeld(user, directory);
+                            try {
+                                requireHeld(user, directory);
+                            } catch (RuntimeException e) {
+                                if (DatabaseUnavailable.isCause(e)) {
+                                    throw new DirectoryUnavailable(e);
+                                }
+                                throw e;
+                            }
                             return new SignedInAuthentication(user, token);
                         }))
                         .authenticationEntryPoint(unauthenticated)

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *     <li>the script ends without error ({@code set -e}: an answer without the fields an example reads fails
  *     it);</li>
  *     <li>no request answered 5xx, and the only non-2xx answers are the ones the doc says are refused (the
- *     pharmacist's and the IG officer's 404 {@code record-not-available});</li>
+ *     pharmacist's, the IG officer's and, after a transfer, the old practice's 404 {@code record-not-available});</li>
  *     <li>every output the doc shows on a {@code # → } line appears, as a line, in what the script printed.</li>
  * </ul>
  * Every curl call is wrapped to report its status on stderr; nothing else about the examples is changed.
@@ -78,7 +78,9 @@ class ApiDocExamplesTest extends ApiTest {
             }
         }
         assertThat(requests).as("requests the examples made").isGreaterThan(30);
-        assertThat(refused).as("the only refusals are the documented ones (pharmacist, IG officer)").containsExactly(
+        assertThat(refused).as("the only refusals are the documented ones (pharmacist, IG officer, the old practice "
+                + "after a transfer)").containsExactly(
+                "404 GET http://127.0.0.1:" + port + "/api/patients/{nhs}/record?purpose=DIRECT_CARE",
                 "404 GET http://127.0.0.1:" + port + "/api/patients/{nhs}/record?purpose=DIRECT_CARE",
                 "404 GET http://127.0.0.1:" + port + "/api/patients/{nhs}/record?purpose=DIRECT_CARE");
 
