@@ -348,9 +348,15 @@ public class AuditTrailProjection {
         if (e.by().role().isStaff()) {
             LocalDate day = localDay(e.at());
             String alertId = "MANY_RECORDS:" + e.by().user() + ":" + day;
-            afterCommit(s, alertId, () -> thresholdReached(s, user, day, "ACCESSED", true, recordsPerDay)
-                    .ifPresent(at -> alert(s, alertId, "MANY_RECORDS", at.occurredAt(), user, at.patient(),
-                            at.eventId(), at.index(), recordsPerDay + " records on " + day)));
+            String patient = nhs(e.patient());
+            afterCommit(s, alertId, () -> {
+                // the distinct count can only have grown if this is the user's first read of the patient that day
+                if (firstOfPatientOnDay(s, user, patient, day, index)) {
+                    thresholdReached(s, user, day, "ACCESSED", true, recordsPerDay)
+                            .ifPresent(at -> alert(s, alertId, "MANY_RECORDS", at.occurredAt(), user, at.patient(),
+                                    at.eventId(), at.index(), recordsPerDay + " records on " + day));
+                }
+            });
             // shared surname (staff records carry no postcode, so the surname alone is compared)
             Boolean shared = jdbc.queryForObject("""
                     SELECT EXISTS (SELECT 1 FROM %1$s.audit_staff st
@@ -363,6 +369,16 @@ public class AuditTrailProjection {
                 alert(s, "SHARED_SURNAME:" + id, "SHARED_SURNAME", e.at(), user, nhs(e.patient()), id, index, null);
             }
         }
+    }
+
+    /** True unless the user opened the patient's record earlier (lower global index) on that local day. */
+    private boolean firstOfPatientOnDay(String s, UUID user, String patient, LocalDate day, long index) {
+        ZoneId zone = policy.current().workingHours().zone();
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                SELECT NOT EXISTS (SELECT 1 FROM %s.audit_event WHERE patient = ? AND occurred_at >= ?
+                   AND occurred_at < ? AND user_id = ? AND kind = 'ACCESSED' AND global_index < ?)""".formatted(s),
+                Boolean.class, patient, ts(day.atStartOfDay(zone).toInstant()),
+                ts(day.plusDays(1).atStartOfDay(zone).toInstant()), user, index));
     }
 
     /** The trail row at which a per-day count reached its threshold. */
