@@ -20,18 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ArchitectureTest {
 
-    /**
-     * Temporary, named exceptions to "the api does not depend on the demo generator": the development identity
-     * provider still derives its accounts from DemoRegion (DemoAccounts, and DevIdentityProvider for the default
-     * seed) and DemoOnStartup loads the demo region. Other work in progress (issue 8) moves sign-in to the
-     * registers and the start-up loading out of the api; drop each name here as soon as its class no longer
-     * imports org.careledger.demo.
-     */
-    static final String[] DEMO_GENERATOR_USERS_TO_REMOVE = {
-            "org.careledger.api.security.DemoAccounts",
-            "org.careledger.api.security.DevIdentityProvider",
-            "org.careledger.api.DemoOnStartup"};
-
     static JavaClasses all;
     static JavaClasses api;
 
@@ -45,8 +33,8 @@ class ArchitectureTest {
     @Test
     void theApiModuleWasImportedOnItsOwn() {
         assertThat(api.stream().map(JavaClass::getSimpleName))
-                .contains("FhirExports", "MeController", "DirectoryController", "PolicyController", "DemoOnStartup")
-                .doesNotContain("RecordReads", "ViewRebuild", "DemoRegion");
+                .contains("FhirExports", "MeController", "DirectoryController", "PolicyController", "DevIdentityProvider")
+                .doesNotContain("RecordReads", "ViewRebuild", "DemoRegion", "DemoOnStartup");
     }
 
     @Test
@@ -68,9 +56,6 @@ class ArchitectureTest {
     @Test
     void theApiDoesNotDependOnTheDemoGenerator() {
         noClasses().that().resideInAPackage("org.careledger.api..")
-                .and().doNotHaveFullyQualifiedName(DEMO_GENERATOR_USERS_TO_REMOVE[0])
-                .and().doNotHaveFullyQualifiedName(DEMO_GENERATOR_USERS_TO_REMOVE[1])
-                .and().doNotHaveFullyQualifiedName(DEMO_GENERATOR_USERS_TO_REMOVE[2])
                 .should().dependOnClassesThat().resideInAPackage("org.careledger.demo..")
                 .check(api);
     }

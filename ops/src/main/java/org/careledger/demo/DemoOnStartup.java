@@ -1,17 +1,16 @@
-package org.careledger.api;
+package org.careledger.demo;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.careledger.demo.DemoLoader;
-import org.careledger.demo.DemoRegion;
 import org.careledger.shared.Registers;
 import org.careledger.views.ViewsStartup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
-import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
 import java.time.Clock;
@@ -23,10 +22,15 @@ import java.time.Clock;
  * (no demo) when a real {@code spring.datasource.url} is configured. {@code careledger.demo.seed} defaults to 42.
  * Runs before the application reports ready, so readiness waits for the demo, and after the views' start-up duties
  * ({@link ViewsStartup#ORDER}: the shipped policy is in force before the first demo entry is written).
+ * <p>
+ * It is an auto-configuration of this module (META-INF/spring/...AutoConfiguration.imports), active in the web
+ * application only, so the application finds it on its classpath without depending on the demo generator, and the
+ * command-line tools (which start no web server) never load a demo by surprise.
  */
-@Component
+@AutoConfiguration
+@ConditionalOnWebApplication
 @Order(ViewsStartup.ORDER + 1)
-class DemoOnStartup implements ApplicationRunner {
+public class DemoOnStartup implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(DemoOnStartup.class);
 
@@ -35,7 +39,7 @@ class DemoOnStartup implements ApplicationRunner {
     private final Registers registers;
     private final Clock clock;
 
-    DemoOnStartup(Environment environment, CommandGateway gateway, Registers registers, Clock clock) {
+    public DemoOnStartup(Environment environment, CommandGateway gateway, Registers registers, Clock clock) {
         this.environment = environment;
         this.gateway = gateway;
         this.registers = registers;

@@ -1,4 +1,4 @@
-package org.careledger.api;
+package org.careledger.demo;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.env.MockEnvironment;
