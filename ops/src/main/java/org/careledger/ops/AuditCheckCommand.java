@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
  * differ, naming the first missing event ids. Spring properties ({@code --spring.datasource.url=...}) pass through.
  */
 @Command(name = "audit-check", mixinStandardHelpOptions = true,
-        description = "Check the audit trail against the ledger (exit 1 if any is missing).")
+        description = "Check the audit trail against the ledger; exit 1 on a gap.")
 public final class AuditCheckCommand implements Callable<Integer> {
 
     @Spec

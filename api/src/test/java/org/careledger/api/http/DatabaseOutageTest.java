@@ -37,7 +37,10 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = CareLedgerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"careledger.demo.patients=1", "careledger.demo.threads=1", "careledger.dev-idp.enabled=true",
-                "careledger.embedded-db.watchdog-interval=0s"})
+                "careledger.embedded-db.watchdog-interval=0s",
+                // the server is killed here: with the test runs' asynchronous commits an acknowledged registration
+                // could be lost with it, so this test keeps the product's default (durable) commits
+                "careledger.embedded-db.durable=true"})
 class DatabaseOutageTest {
 
     private static final Path DATA_DIR = Path.of("target", "test-pg", "outage-" + UUID.randomUUID());
