@@ -10,6 +10,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.ModelAndView;
 
 import java.io.IOException;
@@ -63,7 +64,10 @@ public class DatabaseUnavailable implements HandlerExceptionResolver, Ordered {
         if (!isCause(e) || response.isCommitted()) {
             return null;
         }
-        log.warn("database unavailable at {} ({})", request.getRequestURI(), e.getClass().getName());
+        // the route's pattern (/api/patients/{nhs}/record), never the request's own path or query
+        Object route = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        log.warn("database unavailable: {} {} ({})", request.getMethod(), route == null ? "(no route)" : route,
+                e.getClass().getSimpleName());
         try {
             response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
             responses.write(request, response, Problem.SERVICE_UNAVAILABLE,
