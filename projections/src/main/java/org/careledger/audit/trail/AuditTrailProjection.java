@@ -387,8 +387,9 @@ public class AuditTrailProjection {
 
     /**
      * The row of a user's local day at which the count (distinct patients opened, or refusals) reached
-     * {@code threshold}, in global index order; empty while the day's committed rows are fewer. The alert names that
-     * row whichever event's check finds it, so a rebuild raises the very same alert.
+     * {@code threshold}, in global index order, among the rows committed when the check runs; empty while they are
+     * fewer. The alert (one per user and day) is the same on a rebuild; the row it names may differ from the live one
+     * when reads committed out of index order (a lower index committing after the check).
      */
     private java.util.Optional<Reached> thresholdReached(String s, UUID user, LocalDate day, String kind,
                                                           boolean distinctPatients, int threshold) {
