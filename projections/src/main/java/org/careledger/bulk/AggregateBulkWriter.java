@@ -348,37 +348,9 @@ public class AggregateBulkWriter implements BulkWriter {
         });
     }
 
-    /**
-     * Orders the events of many patients into runs of one event type, keeping each patient's events in their stream
-     * order: at each step the type at the head of most patients' queues is taken from every queue that starts with
-     * it (as many as follow in a row). Different patients' events touch different rows, so any interleaving of
-     * patients is equivalent to writing them one after another.
-     */
+    /** Runs of one event type over all the patients' events, each patient's in stream order. */
     static List<List<DomainEventMessage<?>>> runs(List<Decided> patients) {
-        int n = patients.size();
-        int[] next = new int[n];
-        List<List<DomainEventMessage<?>>> runs = new ArrayList<>();
-        while (true) {
-            Map<Class<?>, Integer> heads = new HashMap<>();
-            for (int i = 0; i < n; i++) {
-                List<DomainEventMessage<?>> events = patients.get(i).events();
-                if (next[i] < events.size()) {
-                    heads.merge(events.get(next[i]).getPayloadType(), 1, Integer::sum);
-                }
-            }
-            if (heads.isEmpty()) {
-                return runs;
-            }
-            Class<?> type = heads.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-            List<DomainEventMessage<?>> run = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                List<DomainEventMessage<?>> events = patients.get(i).events();
-                while (next[i] < events.size() && events.get(next[i]).getPayloadType() == type) {
-                    run.add(events.get(next[i]++));
-                }
-            }
-            runs.add(run);
-        }
+        return BulkScope.runs(patients.stream().map(Decided::events).toList(), DomainEventMessage::getPayloadType);
     }
 
     /** The global indexes of one run's events, read once when the audit trail first asks (after the append). */
