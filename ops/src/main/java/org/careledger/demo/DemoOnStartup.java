@@ -70,7 +70,7 @@ public class DemoOnStartup implements ApplicationRunner {
             return;
         }
         long seed = environment.getProperty("careledger.demo.seed", Long.class, DemoRegion.DEFAULT_SEED);
-        int threads = environment.getProperty("careledger.demo.threads", Integer.class, 4);
+        int threads = environment.getProperty("careledger.demo.threads", Integer.class, 2);
         DemoLoader loader = new DemoLoader(registers, bulk);
         if (loader.loaded()) {
             log.info("Demo region already loaded: not loading again");

@@ -2,6 +2,7 @@ package org.careledger.ops;
 
 import org.careledger.demo.DemoLoader;
 import org.careledger.demo.DemoRegion;
+import org.careledger.ops.bench.LoadBenchmark;
 import org.careledger.ops.bench.RebuildBenchmark;
 import org.careledger.shared.Registers;
 import org.careledger.views.ViewRebuild;
@@ -89,22 +90,31 @@ final class BenchRebuildCommand implements Callable<Integer> {
             out.println(String.format(Locale.ROOT, "ledger: %d events; live views: %d rows (loaded into memory for the baseline)",
                     bench.ledgerEvents(), loadedRows));
             out.println("| round | events replayed | view rows | rebuild s | rebuild events/s | rebuild rows/s "
-                    + "| raw INSERT s | raw rows/s | ratio rebuild/raw rows/s |");
-            out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+                    + "| raw INSERT s | raw rows/s | ratio rebuild/raw rows/s | CPU s rebuild / raw (JVM + server) "
+                    + "| ratio raw/rebuild CPU per row |");
+            out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            LoadBenchmark cpu = new LoadBenchmark(ledger.getBean(DataSource.class));
             out.flush();
             double worst = Double.MAX_VALUE;
             try {
                 for (int round = 1; round <= rounds; round++) {
+                    LoadBenchmark.Mark rawStart = cpu.mark();
                     RebuildBenchmark.Result raw = bench.rawInserts();
+                    LoadBenchmark.Cost rawCost = cpu.since(rawStart);
+                    LoadBenchmark.Mark rebuildStart = cpu.mark();
                     RebuildBenchmark.Result rebuilt = bench.rebuild();
+                    LoadBenchmark.Cost rebuildCost = cpu.since(rebuildStart);
                     if (rebuilt.rows() != raw.rows()) {
                         out.println("note: the rebuild produced " + rebuilt.rows() + " rows, the baseline inserted "
                                 + raw.rows() + " (the ledger changed during the run?)");
                     }
-                    out.println(String.format(Locale.ROOT, "| %d | %d | %d | %.2f | %.0f | %.0f | %.2f | %.0f | %.2f |",
+                    out.println(String.format(Locale.ROOT, "| %d | %d | %d | %.2f | %.0f | %.0f | %.2f | %.0f | %.2f "
+                                    + "| %.1f / %.1f | %.2f |",
                             round, rebuilt.events(), rebuilt.rows(), rebuilt.took().toMillis() / 1000.0,
                             rebuilt.eventsPerSecond(), rebuilt.rowsPerSecond(), raw.took().toMillis() / 1000.0,
-                            raw.rowsPerSecond(), rebuilt.rowsPerSecond() / raw.rowsPerSecond()));
+                            raw.rowsPerSecond(), rebuilt.rowsPerSecond() / raw.rowsPerSecond(),
+                            rebuildCost.cpuSeconds(), rawCost.cpuSeconds(),
+                            (rawCost.cpuSeconds() / raw.rows()) / (rebuildCost.cpuSeconds() / rebuilt.rows())));
                     out.flush();
                     worst = Math.min(worst, rebuilt.rowsPerSecond() / raw.rowsPerSecond());
                 }

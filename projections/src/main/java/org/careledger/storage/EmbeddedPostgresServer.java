@@ -141,13 +141,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return config;
     }
 
-    /**
-     * The server's JDBC URL. {@code reWriteBatchedInserts} lets the driver send a batch of INSERTs as multi-row
-     * statements: the bulk write path (ADR 16) appends events and view rows in JDBC batches.
-     */
     public String jdbcUrl() {
-        String url = postgres.getJdbcUrl("postgres", "postgres");
-        return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+        return postgres.getJdbcUrl("postgres", "postgres");
     }
 
     public int port() {
