@@ -300,3 +300,33 @@ describe('clinician writes', () => {
     await accessible(page, 'give or revoke access');
   });
 });
+
+describe('page weight and time (measured, reported in docs/benchmarks.md, not asserted)', () => {
+  it('first load of the record page, and a 200-entry record rendered', async () => {
+    const nhs = freshNhsNumber();
+    const gp = await apiAs('gp');
+    assert.ok((await gp('POST', `/api/patients/${nhs}`, { demographics: { givenName: 'Bulk', familyName: 'Example', birthDate: '1950-05-05', gender: 'UNKNOWN' } })).status < 300);
+    for (let i = 0; i < 200; i++) {
+      const day = new Date(Date.UTC(2020, 0, 1) + i * 86400_000).toISOString().slice(0, 10);
+      const body = i % 2 === 0
+        ? { section: 'OBSERVATIONS', content: { code: { system: 'SNOMED_CT', code: '271649006' }, displayTerm: 'Systolic blood pressure', effectiveDate: day, value: { value: 120 + (i % 30), unit: 'mm[Hg]' } } }
+        : { section: 'CONSULTATIONS', content: { text: `Review number ${i}`, effectiveDate: day } };
+      assert.ok((await gp('POST', `/api/patients/${nhs}/entries`, body)).status < 300);
+    }
+    const page = await newPage(browser);
+    await signIn(page, 'gp');
+    const cold = await newPage(browser); // a fresh context: nothing cached
+    await signIn(cold, 'gp', `/#/patients/${nhs}`);
+    await cold.locator('#record-name').waitFor();
+    const bytes = await cold.evaluate(() => performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))
+      .filter(e => !e.name.includes('/oauth2/') && !e.name.includes('/login') && !e.name.includes('/api/'))
+      .reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0));
+    const started = Date.now();
+    await page.evaluate(n => { location.hash = `#/patients/${n}`; }, nhs);
+    await page.locator('#section-CONSULTATIONS tbody tr').nth(99).waitFor();
+    const ms = Date.now() - started;
+    assert.equal(await page.locator('main section tbody tr').count(), 200);
+    console.log(`MEASURE record page first load: ${(bytes / 1024).toFixed(1)} KB transferred (static files, compressed)`);
+    console.log(`MEASURE 200-entry record: ${ms} ms from navigation to rendered (request, audit, render)`);
+  });
+});

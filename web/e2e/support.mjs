@@ -22,6 +22,7 @@ export async function launch() {
 /** A fresh browser context (its own cookies: its own identity-provider session). */
 export async function newPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  context.setDefaultTimeout(90_000); // a waiting limit, not a timing assertion: CI machines can be busy
   const page = await context.newPage();
   page.on('pageerror', e => { throw e; });
   return page;
