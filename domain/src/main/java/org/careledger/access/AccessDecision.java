@@ -67,4 +67,14 @@ public record AccessDecision(Basis basis, GrantId grant, EmergencyAccessId emerg
     public long withheldCount() {
         return entries.stream().filter(e -> !e.disclosed()).count();
     }
+
+    /**
+     * How many entries were withheld for each reason (reasons with none left out), so a reader can be told why in
+     * words without being told what the entries are.
+     */
+    public java.util.Map<Withheld, Integer> withheldByReason() {
+        java.util.Map<Withheld, Integer> counts = new java.util.EnumMap<>(Withheld.class);
+        entries.stream().filter(e -> !e.disclosed()).forEach(e -> counts.merge(e.withheld(), 1, Integer::sum));
+        return java.util.Collections.unmodifiableMap(counts);
+    }
 }

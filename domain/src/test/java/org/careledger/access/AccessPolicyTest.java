@@ -396,6 +396,19 @@ class AccessPolicyTest {
         assertThat(decision.withheldCount()).isEqualTo(1);
     }
 
+    @Test
+    void withheldEntriesAreCountedPerReasonAndDisclosedOnesNotAtAll() {
+        AccessDecision decision = new AccessDecision(AccessDecision.Basis.GRANT, GRANT, null, null, List.of(
+                new AccessDecision.EntryVerdict(PRACTICE_PROBLEM.entry(), 1, null),
+                new AccessDecision.EntryVerdict(CLINIC_PROBLEM.entry(), 1, AccessDecision.Withheld.PRIVATE),
+                new AccessDecision.EntryVerdict(new EntryId(UUID.randomUUID()), 2, AccessDecision.Withheld.PRIVATE),
+                new AccessDecision.EntryVerdict(new EntryId(UUID.randomUUID()), 1, AccessDecision.Withheld.SEALED)),
+                java.util.Set.of(), "1");
+        assertThat(decision.withheldByReason()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                AccessDecision.Withheld.PRIVATE, 2, AccessDecision.Withheld.SEALED, 1));
+        assertThat(decision.withheldCount()).isEqualTo(3);
+    }
+
     private static UserId user(int n) {
         return new UserId(UUID.fromString(String.format("00000000-0000-4000-8000-%012d", n)));
     }

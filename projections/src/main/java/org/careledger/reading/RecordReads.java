@@ -132,7 +132,7 @@ public class RecordReads {
                     audit.size(), withheld);
             return new RecordRead(patient, decision.basis(), null, decision.grant(), decision.emergency(),
                     decision.policyVersion(), receipt(decision), s.demographics, disclosed, List.of(), withheld,
-                    eventId, s.state.registeredPractice());
+                    eventId, s.state.registeredPractice(), decision.withheldByReason());
         });
     }
 
@@ -162,7 +162,7 @@ public class RecordReads {
                     receipt(decision), audit, withheld, actor(reader), s.now));
             return new RecordRead(patient, decision.basis(), null, decision.grant(), decision.emergency(),
                     decision.policyVersion(), receipt(decision), s.demographics, List.of(), versions, withheld,
-                    eventId, s.state.registeredPractice());
+                    eventId, s.state.registeredPractice(), decision.withheldByReason());
         });
     }
 

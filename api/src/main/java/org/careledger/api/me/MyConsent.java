@@ -7,6 +7,8 @@ import java.util.List;
 /** The patient's consent as it stands, as the API answers it: dissent and each organisation's two decisions, with names. */
 record MyConsent(boolean dissentInForce, List<Decision> decisions) {
 
+    /** Named apart from the consent-recording body {@code Decision} in the OpenAPI document (springdoc names schemas by simple class name). */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "MyConsentDecision")
     record Decision(String organisation, String organisationName, String direction, String decision) {
     }
 

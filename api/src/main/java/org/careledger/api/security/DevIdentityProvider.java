@@ -98,7 +98,8 @@ public class DevIdentityProvider {
             password = StringUtils.hasText(password) ? password : "demo";
             scriptSecret = StringUtils.hasText(scriptSecret) ? scriptSecret : "demo-script-secret";
             redirectUris = redirectUris == null || redirectUris.isEmpty()
-                    ? List.of("http://127.0.0.1:8080/swagger-ui/oauth2-redirect.html", "http://127.0.0.1:5173/callback")
+                    ? List.of("http://127.0.0.1:8080/", "http://127.0.0.1:8080/swagger-ui/oauth2-redirect.html",
+                    "http://127.0.0.1:5173/callback")
                     : List.copyOf(redirectUris);
             accessTokenTtl = accessTokenTtl == null ? Duration.ofMinutes(30) : accessTokenTtl;
         }

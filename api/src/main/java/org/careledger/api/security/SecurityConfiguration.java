@@ -183,11 +183,13 @@ public class SecurityConfiguration {
         return new JwtTimestampValidator(skew);
     }
 
-    /** Everything outside the API and the identity provider: documentation, health and metrics. */
+    /** Everything outside the API and the identity provider: the web application, documentation, health and metrics. */
     @Bean
     @Order(10)
     SecurityFilterChain rest(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(a -> a
+                        // the web application (static files; it signs in and calls /api/** like any client)
+                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/assets/**", "/favicon.ico").permitAll()
                         .requestMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs/**", "/error",
                                 "/actuator/health/**", "/actuator/info", "/actuator/prometheus").permitAll()
                         .anyRequest().denyAll())

@@ -1,0 +1,57 @@
+package org.careledger.api.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The web application's journeys in a real browser: Debian's headless Chromium (installed by {@code .ci/run}),
+ * driven by playwright-core from {@code web/e2e/} (Node's test runner), against THIS application — the shared
+ * {@link ApiTest} context: embedded PostgreSQL, the demo region's directory, the development identity provider
+ * signing people in with the authorization code flow and PKCE, the UI served from the jar's static resources.
+ * One application start for every browser test; each journey checks its pages with axe-core (WCAG 2.2 A/AA).
+ * <p>
+ * {@code -Dcareledger.ui.screenshots=<folder>} saves the key pages as PNG there (docs/ui.md names the command).
+ */
+class BrowserJourneyTest extends ApiTest {
+
+    static final Path WEB = Path.of("..", "web").toAbsolutePath().normalize();
+    static final Path CHROMIUM = Path.of(System.getProperty("careledger.chromium", "/usr/bin/chromium"));
+
+    @Test
+    void everyJourneyPassesInHeadlessChromium() throws IOException, InterruptedException {
+        assertThat(Files.isExecutable(CHROMIUM))
+                .as("the browser tests need Debian's chromium (apt-get install chromium chromium-driver; .ci/run does), not found at " + CHROMIUM)
+                .isTrue();
+        assertThat(WEB.resolve("node_modules/playwright-core")).as("web/node_modules (the build runs npm ci)").exists();
+        Path log = Path.of("target", "browser-journeys.log").toAbsolutePath();
+        Files.createDirectories(log.getParent());
+        ProcessBuilder node = new ProcessBuilder(List.of("node", "--test", "--test-concurrency=1",
+                "--test-reporter=tap", "e2e/"))
+                .directory(WEB.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        node.environment().put("BASE_URL", "http://127.0.0.1:" + port);
+        node.environment().put("CHROMIUM", CHROMIUM.toString());
+        String shots = System.getProperty("careledger.ui.screenshots");
+        if (shots != null && !shots.isBlank()) {
+            node.environment().put("SCREENSHOTS", Path.of(shots).toAbsolutePath().toString());
+        }
+        Process run = node.start();
+        boolean finished = run.waitFor(20, TimeUnit.MINUTES);
+        if (!finished) {
+            run.destroyForcibly();
+        }
+        String out = Files.readString(log);
+        System.out.println(out);
+        assertThat(finished).as("the browser journeys finished (log: " + log + ")").isTrue();
+        assertThat(out).as("browser journeys (log: " + log + ")").contains("# fail 0").doesNotContain("not ok ");
+        assertThat(run.exitValue()).as("node --test exit code (log: " + log + ")").isZero();
+    }
+}
