@@ -23,7 +23,7 @@ public record Checkpoint(long id, long upToIndex, long treeSize, byte[] chainHea
         return statement(id, upToIndex, treeSize, chainHead, merkleRoot, madeAt);
     }
 
-    static String statement(long id, long upToIndex, long treeSize, byte[] chainHead, byte[] merkleRoot,
+    public static String statement(long id, long upToIndex, long treeSize, byte[] chainHead, byte[] merkleRoot,
                             Instant madeAt) {
         return "careledger-checkpoint-v1\n"
                 + "checkpoint: " + id + "\n"

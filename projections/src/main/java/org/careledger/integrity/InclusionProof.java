@@ -17,7 +17,7 @@ public record InclusionProof(String format, String eventId, long globalIndex, lo
     public static final String FORMAT = "careledger-inclusion-proof-v1";
     private static final HexFormat HEX = HexFormat.of();
 
-    static InclusionProof of(String eventId, long globalIndex, long leafIndex, byte[] leaf, List<byte[]> path,
+    public static InclusionProof of(String eventId, long globalIndex, long leafIndex, byte[] leaf, List<byte[]> path,
                              Checkpoint checkpoint) {
         return new InclusionProof(FORMAT, eventId, globalIndex, leafIndex, HEX.formatHex(leaf),
                 path.stream().map(HEX::formatHex).toList(), CheckpointDocument.of(checkpoint));
