@@ -24,7 +24,7 @@ import org.springframework.context.annotation.PropertySource;
 })
 @ComponentScan(basePackages = {"org.careledger.storage", "org.careledger.registers", "org.careledger.views",
         "org.careledger.bulk",
-        "org.careledger.reading", "org.careledger.audit"})
+        "org.careledger.reading", "org.careledger.audit", "org.careledger.integrity"})
 @PropertySource("classpath:careledger-core.properties")
 public class LedgerCore {
 }

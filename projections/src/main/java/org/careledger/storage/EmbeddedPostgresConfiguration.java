@@ -12,7 +12,15 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
+import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
+import org.springframework.core.env.Environment;
+
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * With no {@code spring.datasource.url}, the ledger runs on a real PostgreSQL started from Maven Central
@@ -27,6 +35,11 @@ import java.io.IOException;
 @EnableConfigurationProperties(EmbeddedDbProperties.class)
 public class EmbeddedPostgresConfiguration {
 
+    /** The role the application connects as on the embedded server. */
+    public static final String APP_ROLE = "careledger";
+    /** The embedded server's superuser, which owns the ledger tables and runs the migrations. */
+    public static final String OWNER_ROLE = "postgres";
+
     @Bean(destroyMethod = "close")
     public EmbeddedPostgresServer embeddedPostgres(EmbeddedDbProperties properties) throws IOException {
         return EmbeddedPostgresServer.start(properties);
@@ -39,14 +52,38 @@ public class EmbeddedPostgresConfiguration {
      */
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
-    public HikariDataSource dataSource(EmbeddedPostgresServer postgres) {
+    public HikariDataSource dataSource(EmbeddedPostgresServer postgres, Environment environment) throws SQLException {
+        String role = environment.getProperty("spring.flyway.placeholders.approle", APP_ROLE);
+        createRole(postgres, role);
         return DataSourceBuilder.create()
                 .type(HikariDataSource.class)
                 .url(postgres.jdbcUrl())
-                .username("postgres")
+                .username(role)
                 .password("")
                 .driverClassName("org.postgresql.Driver")
                 .build();
+    }
+
+    /**
+     * Migrations run as the embedded server's superuser (the owner of the ledger tables); the application connects as
+     * {@link #APP_ROLE}, which may only read and append the ledger (afterMigrate__least_privilege.sql).
+     */
+    @Bean
+    public FlywayConfigurationCustomizer migrationsRunAsOwner(EmbeddedPostgresServer postgres) {
+        return configuration -> configuration.dataSource(postgres.jdbcUrl(), OWNER_ROLE, "");
+    }
+
+    /** The application's login role, created on the embedded server if missing (trust authentication, local only). */
+    static void createRole(EmbeddedPostgresServer postgres, String role) throws SQLException {
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), OWNER_ROLE, "");
+             Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + role.replace("'", "''") + "'")) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            s.execute("CREATE ROLE \"" + role.replace("\"", "\"\"") + "\" LOGIN");
+        }
     }
 
     /** Matches when no external PostgreSQL is configured. */

@@ -141,8 +141,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return config;
     }
 
+    /** The URL of the {@code postgres} database, naming no user: each pool says which role it connects as. */
     public String jdbcUrl() {
-        return postgres.getJdbcUrl("postgres", "postgres");
+        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
     }
 
     public int port() {

@@ -1,5 +1,6 @@
 package org.careledger.audit;
 
+import org.careledger.storage.Owner;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -146,10 +147,10 @@ public final class AuditWorld {
                     END IF;
                     RETURN NEW;
                 END; $$""".formatted(name, type.getName(), marker));
-        jdbc.execute("CREATE TRIGGER %1$s BEFORE INSERT ON domain_event_entry FOR EACH ROW EXECUTE FUNCTION %1$s()"
+        Owner.of(jdbc).execute("CREATE TRIGGER %1$s BEFORE INSERT ON domain_event_entry FOR EACH ROW EXECUTE FUNCTION %1$s()"
                 .formatted(name));
         return () -> {
-            jdbc.execute("DROP TRIGGER %1$s ON domain_event_entry".formatted(name));
+            Owner.of(jdbc).execute("DROP TRIGGER %1$s ON domain_event_entry".formatted(name));
             jdbc.execute("DROP FUNCTION %1$s()".formatted(name));
         };
     }

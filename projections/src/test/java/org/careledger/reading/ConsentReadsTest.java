@@ -1,5 +1,6 @@
 package org.careledger.reading;
 
+import org.careledger.storage.Owner;
 import org.careledger.access.Reader;
 import org.careledger.audit.Channel;
 import org.careledger.audit.ConsentViewed;
@@ -126,14 +127,14 @@ class ConsentReadsTest extends ViewsDatabaseTest {
         jdbc.execute("""
                 CREATE FUNCTION test_refuse_consent_audit() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN RAISE EXCEPTION 'audit store down (test)'; END; $$""");
-        jdbc.execute("""
+        Owner.of(jdbc).execute("""
                 CREATE TRIGGER test_refuse_consent_audit BEFORE INSERT ON domain_event_entry FOR EACH ROW
                 WHEN (NEW.payload_type LIKE '%ConsentViewed') EXECUTE FUNCTION test_refuse_consent_audit()""");
         try {
             assertNothingReturned(() -> consents.current(patientReader, Channel.API));
             assertNothingReturned(() -> consents.export(patientReader, Channel.FHIR_EXPORT));
         } finally {
-            jdbc.execute("DROP TRIGGER test_refuse_consent_audit ON domain_event_entry");
+            Owner.of(jdbc).execute("DROP TRIGGER test_refuse_consent_audit ON domain_event_entry");
             jdbc.execute("DROP FUNCTION test_refuse_consent_audit()");
         }
         assertThat(storedEventsOfType("ConsentViewed")).isEqualTo(viewed);

@@ -1,5 +1,6 @@
 package org.careledger.reading;
 
+import org.careledger.storage.Owner;
 import org.careledger.access.AccessDecision.Basis;
 import org.careledger.access.AccessDecision.Refused;
 import org.careledger.access.GrantScope;
@@ -334,7 +335,7 @@ class RecordReadsRulesTest extends ViewsDatabaseTest {
         jdbc.execute("""
                 CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN RAISE EXCEPTION 'audit store down (test)'; END; $$""");
-        jdbc.execute("""
+        Owner.of(jdbc).execute("""
                 CREATE TRIGGER test_refuse_audit BEFORE INSERT ON domain_event_entry FOR EACH ROW
                 WHEN (NEW.payload_type LIKE '%RecordAccessed') EXECUTE FUNCTION test_refuse_audit()""");
         try {
@@ -344,7 +345,7 @@ class RecordReadsRulesTest extends ViewsDatabaseTest {
                     .hasMessageContaining("could not be audited");
             assertThat(result[0]).isNull();
         } finally {
-            jdbc.execute("DROP TRIGGER test_refuse_audit ON domain_event_entry");
+            Owner.of(jdbc).execute("DROP TRIGGER test_refuse_audit ON domain_event_entry");
             jdbc.execute("DROP FUNCTION test_refuse_audit()");
         }
         assertThat(storedEventsOfType("RecordAccessed")).isEqualTo(accessed);
@@ -401,10 +402,10 @@ class RecordReadsRulesTest extends ViewsDatabaseTest {
                     END IF;
                     RETURN NEW;
                 END; $$""".formatted(name, eventType, patient.value()));
-        jdbc.execute("CREATE TRIGGER %1$s BEFORE INSERT ON domain_event_entry FOR EACH ROW EXECUTE FUNCTION %1$s()"
+        Owner.of(jdbc).execute("CREATE TRIGGER %1$s BEFORE INSERT ON domain_event_entry FOR EACH ROW EXECUTE FUNCTION %1$s()"
                 .formatted(name));
         return () -> {
-            jdbc.execute("DROP TRIGGER %1$s ON domain_event_entry".formatted(name));
+            Owner.of(jdbc).execute("DROP TRIGGER %1$s ON domain_event_entry".formatted(name));
             jdbc.execute("DROP FUNCTION %1$s()".formatted(name));
         };
     }

@@ -27,7 +27,7 @@ class RoleAssignmentsMigrationTest {
     void existing_ledgers_get_the_assignments_still_in_force() throws Exception {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
             DataSource db = postgres.getPostgresDatabase();
-            Flyway.configure().dataSource(db).locations("classpath:db/migration").target("40").load().migrate();
+            Flyway.configure().dataSource(db).locations("classpath:db/migration").placeholders(java.util.Map.of("approle", "careledger")).target("40").load().migrate();
             JdbcTemplate jdbc = new JdbcTemplate(db);
             event(jdbc, ANN, "RoleAssigned", "GP", "Y01211");
             event(jdbc, BOB, "RoleAssigned", "GP", "Y01211");
@@ -37,7 +37,7 @@ class RoleAssignmentsMigrationTest {
             event(jdbc, BOB, "RoleAssignmentEnded", "PHARMACIST", "FA123");
             event(jdbc, BOB, "RoleAssigned", "PHARMACIST", "FA123"); // assigned again: in force
 
-            Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+            Flyway.configure().dataSource(db).locations("classpath:db/migration").placeholders(java.util.Map.of("approle", "careledger")).load().migrate();
 
             List<String> held = jdbc.query("SELECT user_id, role, ods_code FROM role_assignment ORDER BY seq",
                     (rs, i) -> (rs.getObject(1, UUID.class).equals(ANN) ? "ann" : "bob") + " " + rs.getString(2) + "@"

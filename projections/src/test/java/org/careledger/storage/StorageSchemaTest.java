@@ -58,13 +58,35 @@ class StorageSchemaTest extends LedgerDatabaseTest {
     @Test
     void theLedgerRefusesUpdateDeleteAndTruncate() {
         appendProbes(1);
-        assertThatThrownBy(() -> jdbc.update("UPDATE domain_event_entry SET type = 'Tampered'"))
+        long events = jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
+        // the application's role lacks the privilege (least privilege), on the events, their chain and checkpoints
+        assertThat(jdbc.queryForObject("SELECT current_user", String.class))
+                .isEqualTo(EmbeddedPostgresConfiguration.APP_ROLE);
+        for (String table : List.of("domain_event_entry", "ledger_chain", "ledger_checkpoint")) {
+            assertThatThrownBy(() -> jdbc.update("UPDATE " + table + " SET global_index = global_index"
+                    .replace("global_index", table.equals("ledger_checkpoint") ? "checkpoint_id" : "global_index")))
+                    .as(table).rootCause().hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> jdbc.update("DELETE FROM " + table)).as(table).rootCause()
+                    .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> jdbc.execute("TRUNCATE " + table)).as(table).rootCause()
+                    .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> jdbc.execute("ALTER TABLE " + table + " DISABLE TRIGGER USER")).as(table)
+                    .rootCause().hasMessageContaining("must be owner");
+            assertThatThrownBy(() -> jdbc.execute("DROP TABLE " + table)).as(table).rootCause()
+                    .hasMessageContaining("must be owner");
+            assertThatThrownBy(() -> jdbc.execute("CREATE TRIGGER sneaky BEFORE INSERT ON " + table
+                    + " FOR EACH ROW EXECUTE FUNCTION careledger_refuse_ledger_change()")).as(table).rootCause()
+                    .hasMessageContaining("permission denied");
+        }
+        // and the owner, who may, is still refused by the trigger
+        JdbcTemplate owner = Owner.of(jdbc);
+        assertThatThrownBy(() -> owner.update("UPDATE domain_event_entry SET type = 'Tampered'"))
                 .rootCause().hasMessageContaining("append-only");
-        assertThatThrownBy(() -> jdbc.update("DELETE FROM domain_event_entry"))
+        assertThatThrownBy(() -> owner.update("DELETE FROM domain_event_entry"))
                 .rootCause().hasMessageContaining("append-only");
-        assertThatThrownBy(() -> jdbc.execute("TRUNCATE domain_event_entry"))
+        assertThatThrownBy(() -> owner.execute("TRUNCATE domain_event_entry"))
                 .rootCause().hasMessageContaining("append-only");
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class)).isPositive();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class)).isEqualTo(events);
 
         // derived state stays mutable
         jdbc.update("DELETE FROM snapshot_event_entry WHERE aggregate_identifier = 'none'");

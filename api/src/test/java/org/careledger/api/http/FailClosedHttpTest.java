@@ -142,10 +142,10 @@ class FailClosedHttpTest extends ApiTest {
                     END IF;
                     RETURN NEW;
                 END; $$""".formatted(name, type, patient));
-        jdbc.execute("CREATE TRIGGER %1$s BEFORE INSERT ON domain_event_entry FOR EACH ROW EXECUTE FUNCTION %1$s()"
+        Owner.of(jdbc).execute("CREATE TRIGGER %1$s BEFORE INSERT ON domain_event_entry FOR EACH ROW EXECUTE FUNCTION %1$s()"
                 .formatted(name));
         return () -> {
-            jdbc.execute("DROP TRIGGER %1$s ON domain_event_entry".formatted(name));
+            Owner.of(jdbc).execute("DROP TRIGGER %1$s ON domain_event_entry".formatted(name));
             jdbc.execute("DROP FUNCTION %1$s()".formatted(name));
         };
     }

@@ -199,7 +199,7 @@ class TimeTravelEndpointsTest extends ApiTest {
                     END IF;
                     RETURN NEW;
                 END; $$""".formatted(name, w.patient().value()));
-        jdbc.execute("CREATE TRIGGER %1$s BEFORE INSERT ON domain_event_entry FOR EACH ROW EXECUTE FUNCTION %1$s()"
+        Owner.of(jdbc).execute("CREATE TRIGGER %1$s BEFORE INSERT ON domain_event_entry FOR EACH ROW EXECUTE FUNCTION %1$s()"
                 .formatted(name));
         try {
             for (String path : List.of("/api/audit/patients/" + w.patient() + "/who-could-see?at=" + Instant.now(),
@@ -210,7 +210,7 @@ class TimeTravelEndpointsTest extends ApiTest {
                         .doesNotContain("REGISTERED").doesNotContain("readers").doesNotContain("Timewell");
             }
         } finally {
-            jdbc.execute("DROP TRIGGER %1$s ON domain_event_entry".formatted(name));
+            Owner.of(jdbc).execute("DROP TRIGGER %1$s ON domain_event_entry".formatted(name));
             jdbc.execute("DROP FUNCTION %1$s()".formatted(name));
         }
         assertThat(questions(w.patient().value(), "WHO_COULD_HAVE_SEEN_RECORD")).isEqualTo(asked);
