@@ -83,6 +83,5 @@ class AuditLagTest extends ViewsDatabaseTest {
         assertThat(lag.health().getStatus()).isEqualTo(Status.UP);
         assertThat(lag.oldestPending()).isZero();
         assertThat(delays).anySatisfy(nanos -> assertThat(nanos).isGreaterThan(Duration.ofSeconds(1).toNanos()));
-        assertThat(lag.eventsBehind()).as("every processor is subscribing").isZero();
     }
 }
