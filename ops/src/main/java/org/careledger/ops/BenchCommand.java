@@ -2,6 +2,8 @@ package org.careledger.ops;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.careledger.ops.bench.CommandBenchmark;
+import org.careledger.ops.bench.Profile;
+import org.careledger.ops.bench.RunInfo;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,13 +23,15 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code careledger bench-commands}: command throughput and latency (patient registration + entry recording) against
- * a raw durable single-row INSERT of event-shaped rows at the same concurrency, in the same run, on the same
- * database. Prints a Markdown table for docs/benchmarks.md. Writes benchmark patients into the ledger it runs on:
+ * one raw JDBC transaction per command writing the same rows the command writes (event row, registers, sharing state,
+ * entry, history, role-view and audit rows), at the same concurrency, in the same run, on the same database; with
+ * the JVM and database settings and a JDK Flight Recorder profile of the commands. Prints a Markdown table for docs/benchmarks.md. Writes benchmark patients into the ledger it runs on:
  * point it at a scratch database (the default embedded one under ./data/bench).
  */
 @Command(name = "bench-commands", mixinStandardHelpOptions = true,
-        header = "Benchmark commands against raw durable INSERTs.",
-        description = "Benchmark command throughput/latency against raw durable INSERTs (writes to the ledger it runs on).")
+        header = "Benchmark commands against raw transactions of the same rows.",
+        description = "Benchmark command throughput/latency against raw JDBC transactions writing the same rows "
+                + "(writes to the ledger it runs on).")
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -69,22 +73,38 @@ final class BenchCommand implements Callable<Integer> {
         try (ConfigurableApplicationContext ledger = DemoCommand.bootLedger(args.toArray(String[]::new))) {
             CommandBenchmark bench = new CommandBenchmark(ledger.getBean(CommandGateway.class),
                     ledger.getBean(DataSource.class), Clock.systemUTC());
+            DataSource dataSource = ledger.getBean(DataSource.class);
             bench.prepare();
-            out.println("PostgreSQL: " + bench.durabilitySettings());
+            bench.prepareSameRows();
+            out.println("command: " + CareLedgerCli.asGiven(spec));
+            out.println(RunInfo.jvm());
+            out.println(RunInfo.database(dataSource));
+            out.println(bench.sameRowsDescription());
             Duration warmUp = Duration.ofSeconds(warmUpSeconds);
             Duration measure = Duration.ofSeconds(measureSeconds);
-            out.println("| threads | round | raw INSERT/s | raw p50 ms | raw p99 ms | commands/s | cmd p50 ms | cmd p99 ms | ratio commands/raw |");
+            out.println("| threads | round | same-rows tx/s | tx p50 ms | tx p99 ms | commands/s | cmd p50 ms | cmd p99 ms "
+                    + "| ratio commands/same-rows |");
             out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-            for (int t : threads) {
-                for (int round = 1; round <= rounds; round++) {
-                    CommandBenchmark.Result raw = bench.rawInserts(t, warmUp, measure);
-                    CommandBenchmark.Result cmd = bench.commands(t, warmUp, measure);
-                    out.println(String.format(Locale.ROOT, "| %d | %d | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f |",
-                            t, round, raw.perSecond(), raw.p50Millis(), raw.p99Millis(),
-                            cmd.perSecond(), cmd.p50Millis(), cmd.p99Millis(), cmd.perSecond() / raw.perSecond()));
-                    out.flush();
+            Profile jfr = Profile.start();
+            try {
+                for (int t : threads) {
+                    for (int round = 1; round <= rounds; round++) {
+                        CommandBenchmark.Result raw = bench.sameRows(t, warmUp, measure);
+                        long from = System.currentTimeMillis();
+                        CommandBenchmark.Result cmd = bench.commands(t, warmUp, measure);
+                        jfr.window(from, System.currentTimeMillis());
+                        out.println(String.format(Locale.ROOT, "| %d | %d | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f |",
+                                t, round, raw.perSecond(), raw.p50Millis(), raw.p99Millis(),
+                                cmd.perSecond(), cmd.p50Millis(), cmd.p99Millis(), cmd.perSecond() / raw.perSecond()));
+                        out.flush();
+                    }
                 }
+            } finally {
+                jfr.topFrames(15).forEach(out::println);
+                jfr.close();
+                bench.dropSameRows();
             }
+            out.println(RunInfo.memory() + " (end of run)");
         }
         return CareLedgerCli.OK;
     }

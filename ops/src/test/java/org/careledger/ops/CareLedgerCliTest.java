@@ -72,7 +72,12 @@ class CareLedgerCliTest {
         assertThat(run("bench-reads", "--measure", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
         assertThat(run("bench-reads", "not-a-property")).isEqualTo(CareLedgerCli.BAD_INPUT);
         assertThat(run("bench-reads", "--await-processors", "-1")).isEqualTo(CareLedgerCli.BAD_INPUT);
-        assertThat(err.toString().strip().lines()).hasSize(12)
+        assertThat(run("bench-reads", "--mode", "sideways")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "--rates", "20,10")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "--rates", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "--max-in-flight", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-reads", "--small-patients", "-1")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(err.toString().strip().lines()).hasSize(17)
                 .allSatisfy(line -> assertThat(line).startsWith("bench-reads: "));
         assertThat(out.toString()).isEmpty();
         assertThat(CareLedgerCli.handles("bench-reads")).isTrue();

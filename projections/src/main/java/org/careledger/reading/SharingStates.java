@@ -64,49 +64,66 @@ public class SharingStates {
      */
     public Loaded load(NhsNumber patient) {
         String nhs = patient.value();
-        List<Object[]> registration = jdbc.query(
-                "SELECT registered_practice, registration_event, demographics::text FROM view_patient WHERE nhs_number = ?",
-                (rs, i) -> new Object[]{rs.getString(1), rs.getString(2), rs.getString(3)}, nhs);
-        OdsCode practice = registration.isEmpty() ? null : OdsCode.of((String) registration.get(0)[0]);
-        String registrationEvent = registration.isEmpty() ? null : (String) registration.get(0)[1];
-        Demographics demographics = registration.isEmpty() ? null
-                : read((String) registration.get(0)[2], Demographics.class);
-
-        List<PatientSharingState.Consent> consents = jdbc.query(
-                "SELECT organisation, direction, decision, event_id FROM view_consent WHERE nhs_number = ?",
-                (rs, i) -> new PatientSharingState.Consent(OdsCode.of(rs.getString(1)),
-                        ConsentDirection.valueOf(rs.getString(2)), ConsentDecision.valueOf(rs.getString(3)),
-                        rs.getString(4)), nhs);
-        PatientSharingState.Dissent dissent = jdbc.query(
-                        "SELECT in_force, event_id FROM view_dissent WHERE nhs_number = ?",
-                        (rs, i) -> new PatientSharingState.Dissent(rs.getBoolean(1), rs.getString(2)), nhs)
-                .stream().findFirst().orElse(PatientSharingState.Dissent.NONE);
+        // One round trip for what nearly every patient has (registration, consents, dissent) and whether there is
+        // anything rarer (grants, emergencies), which is then loaded by its own query: every read and every command
+        // loads a sharing state, and five round trips per load were a third of a command's waiting (issue 10).
+        Object[] row = jdbc.queryForObject("""
+                SELECT p.registered_practice, p.registration_event, p.demographics::text,
+                       (SELECT json_agg(json_build_array(c.organisation, c.direction, c.decision, c.event_id))
+                          FROM view_consent c WHERE c.nhs_number = n.nhs)::text,
+                       d.in_force, d.event_id,
+                       EXISTS (SELECT 1 FROM view_grant g WHERE g.nhs_number = n.nhs),
+                       EXISTS (SELECT 1 FROM view_emergency e WHERE e.nhs_number = n.nhs)
+                FROM (SELECT ?::char(10) AS nhs) n
+                LEFT JOIN view_patient p ON p.nhs_number = n.nhs
+                LEFT JOIN view_dissent d ON d.nhs_number = n.nhs""",
+                (rs, i) -> new Object[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getObject(5) == null ? null : rs.getBoolean(5), rs.getString(6), rs.getBoolean(7),
+                        rs.getBoolean(8)}, nhs);
+        OdsCode practice = row[0] == null ? null : OdsCode.of((String) row[0]);
+        String registrationEvent = (String) row[1];
+        Demographics demographics = row[0] == null ? null : read((String) row[2], Demographics.class);
+        List<PatientSharingState.Consent> consents = new ArrayList<>();
+        if (row[3] != null) {
+            for (com.fasterxml.jackson.databind.JsonNode c : read((String) row[3],
+                    com.fasterxml.jackson.databind.JsonNode.class)) {
+                consents.add(new PatientSharingState.Consent(OdsCode.of(c.get(0).asText()),
+                        ConsentDirection.valueOf(c.get(1).asText()), ConsentDecision.valueOf(c.get(2).asText()),
+                        c.get(3).asText()));
+            }
+        }
+        PatientSharingState.Dissent dissent = row[4] == null ? PatientSharingState.Dissent.NONE
+                : new PatientSharingState.Dissent((Boolean) row[4], (String) row[5]);
+        boolean anyGrant = (Boolean) row[6];
+        boolean anyEmergency = (Boolean) row[7];
         List<PatientSharingState.Grant> grants = new ArrayList<>();
         List<PatientSharingState.SealedGrant> sealed = new ArrayList<>();
-        jdbc.query("""
-                SELECT grant_id, kind, grantee_kind, grantee_id, reason, scope_sections, entries, valid_from,
-                       valid_until, revoked_at, event_id
-                FROM view_grant WHERE nhs_number = ?""", rs -> {
-            GrantId grant = new GrantId(rs.getObject(1, UUID.class));
-            Grantee grantee = new Grantee(Grantee.Kind.valueOf(rs.getString(3)), rs.getString(4));
-            if ("SEALED".equals(rs.getString(2))) {
-                Set<EntryId> entries = new HashSet<>();
-                for (UUID id : (UUID[]) rs.getArray(7).getArray()) {
-                    entries.add(new EntryId(id));
+        if (anyGrant) {
+            jdbc.query("""
+                    SELECT grant_id, kind, grantee_kind, grantee_id, reason, scope_sections, entries, valid_from,
+                           valid_until, revoked_at, event_id
+                    FROM view_grant WHERE nhs_number = ?""", rs -> {
+                GrantId grant = new GrantId(rs.getObject(1, UUID.class));
+                Grantee grantee = new Grantee(Grantee.Kind.valueOf(rs.getString(3)), rs.getString(4));
+                if ("SEALED".equals(rs.getString(2))) {
+                    Set<EntryId> entries = new HashSet<>();
+                    for (UUID id : (UUID[]) rs.getArray(7).getArray()) {
+                        entries.add(new EntryId(id));
+                    }
+                    sealed.add(new PatientSharingState.SealedGrant(grant, grantee, entries, instant(rs, 8),
+                            instant(rs, 9), instant(rs, 10), rs.getString(11)));
+                } else {
+                    EnumSet<Section> sections = EnumSet.noneOf(Section.class);
+                    for (String section : (String[]) rs.getArray(6).getArray()) {
+                        sections.add(Section.valueOf(section));
+                    }
+                    grants.add(new PatientSharingState.Grant(grant, grantee, GrantReason.valueOf(rs.getString(5)),
+                            new GrantScope(sections), instant(rs, 8), instant(rs, 9), instant(rs, 10),
+                            rs.getString(11)));
                 }
-                sealed.add(new PatientSharingState.SealedGrant(grant, grantee, entries, instant(rs, 8),
-                        instant(rs, 9), instant(rs, 10), rs.getString(11)));
-            } else {
-                EnumSet<Section> sections = EnumSet.noneOf(Section.class);
-                for (String section : (String[]) rs.getArray(6).getArray()) {
-                    sections.add(Section.valueOf(section));
-                }
-                grants.add(new PatientSharingState.Grant(grant, grantee, GrantReason.valueOf(rs.getString(5)),
-                        new GrantScope(sections), instant(rs, 8), instant(rs, 9), instant(rs, 10),
-                        rs.getString(11)));
-            }
-        }, nhs);
-        List<PatientSharingState.Emergency> emergencies = jdbc.query(
+            }, nhs);
+        }
+        List<PatientSharingState.Emergency> emergencies = !anyEmergency ? List.of() : jdbc.query(
                 "SELECT emergency_id, user_id, declared_at, valid_until, event_id FROM view_emergency WHERE nhs_number = ?",
                 (rs, i) -> new PatientSharingState.Emergency(new EmergencyAccessId(rs.getObject(1, UUID.class)),
                         new UserId(rs.getObject(2, UUID.class)), instant(rs, 3), instant(rs, 4), rs.getString(5)),

@@ -53,7 +53,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every subclass. Each test makes its own organisations, staff and patients, so tests never see each other's data.
  */
 @SpringBootTest(classes = {LedgerCore.class, ViewsTestConfiguration.class},
-        webEnvironment = SpringBootTest.WebEnvironment.NONE)
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        // AuditLagTest holds an alert check back for a moment and sees the health turn DOWN past this
+        properties = "careledger.audit.lag.max=1s")
 public abstract class ViewsDatabaseTest {
 
     static final Path DATA_DIR = Path.of("target", "test-pg", "views-" + UUID.randomUUID());

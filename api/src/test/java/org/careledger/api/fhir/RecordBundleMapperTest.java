@@ -82,7 +82,7 @@ class RecordBundleMapperTest {
         EntryId id = new EntryId(UUID.nameUUIDFromBytes((section + "/" + entries.size()).getBytes()));
         boolean atTrust = section == Section.COMMUNITY_NURSING || section == Section.OBSERVATIONS;
         entries.add(new ReadEntry(id, version, section, atTrust ? TRUST : PRACTICE, atTrust ? NURSE : GP,
-                sensitivity, content, NOW.minusSeconds(3600), content.effectiveDate()));
+                sensitivity, content, NOW.minusSeconds(3600 - 60L * entries.size()), content.effectiveDate()));
         return id;
     }
 
@@ -173,7 +173,7 @@ class RecordBundleMapperTest {
         MedicationStatement med = (MedicationStatement) byEntry.get(medication.toString());
         assertThat(med.getMedicationCodeableConcept().getCodingFirstRep().getSystem()).isEqualTo("https://dmd.nhs.uk");
         assertThat(med.getMedicationCodeableConcept().getCodingFirstRep().getCode()).isEqualTo("322236009");
-        assertThat(med.getMeta().getLastUpdated().toInstant()).isEqualTo(NOW.minusSeconds(3600));
+        assertThat(med.getMeta().getLastUpdated().toInstant()).isEqualTo(NOW.minusSeconds(3600 - 60));
 
         assertThat(((AllergyIntolerance) byEntry.get(allergy.toString())).getCode().getCodingFirstRep().getCode())
                 .isEqualTo("271649006");
@@ -212,26 +212,54 @@ class RecordBundleMapperTest {
         assertThat(demographic.getValueStringType().getValue()).isEqualTo("Prefers Welsh");
         assertThat(demographic.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo("social-history");
 
-        // one Provenance per entry: target = the resource, author at the authoring organisation, recorded, CREATE
+        // one Provenance per author and organisation (not per entry): its targets are exactly that author's
+        // resources at their versions, author at the authoring organisation, CREATE, recorded = the latest
+        // recording, occurred = first to latest; each resource keeps its own recording time
         List<Provenance> provenances = resources(bundle, Provenance.class);
-        assertThat(provenances).hasSize(entries.size());
+        assertThat(provenances).hasSize(2);
+        Map<String, Provenance> byTarget = new java.util.HashMap<>();
+        for (Provenance p : provenances) {
+            for (var target : p.getTarget()) {
+                assertThat(byTarget.put(target.getIdentifier().getValue(), p)).as("one Provenance per entry").isNull();
+                assertThat(target.getExtensionByUrl(RecordBundleMapper.RESOLVE_AS_VERSION_SPECIFIC)).isNotNull();
+            }
+        }
+        assertThat(byTarget).hasSize(entries.size());
         for (ReadEntry e : entries) {
-            Provenance p = provenances.stream().filter(x -> x.getTargetFirstRep().getIdentifier().getValue()
-                    .equals(e.entry().toString())).findFirst().orElseThrow();
-            assertThat(idOf(byUrl.get(p.getTargetFirstRep().getReference()))).isEqualTo(e.entry().toString());
-            assertThat(p.getTargetFirstRep().getExtensionByUrl(RecordBundleMapper.RESOLVE_AS_VERSION_SPECIFIC))
-                    .isNotNull();
-            assertThat(p.getRecorded().toInstant()).isEqualTo(e.recordedAt());
+            Provenance p = byTarget.get(e.entry().toString());
+            var target = p.getTarget().stream().filter(t -> t.getIdentifier().getValue().equals(e.entry().toString()))
+                    .findFirst().orElseThrow();
+            assertThat(idOf(byUrl.get(target.getReference()))).isEqualTo(e.entry().toString());
+            assertThat(target.getDisplay()).endsWith("version " + e.version());
             assertThat(p.getActivity().getCodingFirstRep().getCode()).isEqualTo("CREATE");
             Practitioner author = (Practitioner) byUrl.get(p.getAgentFirstRep().getWho().getReference());
             assertThat(author.getIdentifierFirstRep().getValue()).isEqualTo(e.author().toString());
             Organization at = (Organization) byUrl.get(p.getAgentFirstRep().getOnBehalfOf().getReference());
             assertThat(at.getIdentifierFirstRep().getValue()).isEqualTo(e.authoringOrganisation().value());
+            assertThat(p.getOccurredPeriod().getStart().toInstant()).isBeforeOrEqualTo(e.recordedAt());
+            assertThat(p.getRecorded().toInstant()).isAfterOrEqualTo(e.recordedAt());
+            // the entry's own recording time is on its resource
+            String recorded = FhirR4.context().newTerser().getSinglePrimitiveValueOrNull(byEntry.get(
+                    e.entry().toString()), switch (RecordBundleMapper.resourceType(e.section())) {
+                        case "Condition", "AllergyIntolerance" -> "recordedDate";
+                        case "MedicationStatement" -> "dateAsserted";
+                        case "Observation" -> "issued";
+                        case "Immunization" -> "recorded";
+                        case "CarePlan" -> "created";
+                        default -> "date";
+                    });
+            assertThat(Instant.parse(recorded)).isEqualTo(e.recordedAt());
+        }
+        for (Provenance p : provenances) {
+            List<Instant> times = entries.stream().filter(e -> byTarget.get(e.entry().toString()) == p)
+                    .map(ReadEntry::recordedAt).sorted().toList();
+            assertThat(p.getRecorded().toInstant()).isEqualTo(times.get(times.size() - 1));
+            assertThat(p.getOccurredPeriod().getStart().toInstant()).isEqualTo(times.get(0));
         }
         // the parties once each: two authors, two organisations
         assertThat(resources(bundle, Practitioner.class)).hasSize(2);
         assertThat(resources(bundle, Organization.class)).hasSize(2);
-        assertThat(bundle.getEntry()).hasSize(1 + entries.size() * 2 + 4);
+        assertThat(bundle.getEntry()).hasSize(1 + entries.size() + 2 + 4);
     }
 
     @Test

@@ -34,8 +34,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Command throughput and latency (patient registration + entry recording) against a raw durable single-row INSERT
- * baseline of rows shaped like stored events, at the same concurrency, in the same run and on the same database.
+ * Command throughput and latency (patient registration + entry recording) against a baseline of one raw JDBC
+ * transaction per command writing the same rows (see {@link #sameRows}), at the same concurrency, in the same run and
+ * on the same database.
  * A harness, not a test: its figures go in docs/benchmarks.md as ratios.
  */
 public final class CommandBenchmark {
@@ -79,35 +80,212 @@ public final class CommandBenchmark {
         Actor admin = Actor.staff(new UserId(UUID.randomUUID()), Role.ADMINISTRATOR, OdsCode.of("X26"));
         commands.sendAndWait(new RegisterOrganisation(practice, "Benchmark practice", OrganisationType.GP_PRACTICE,
                 admin, clock.instant()));
+    }
+
+    /** The tables a RegisterPatient or RecordEntry writes a row to (ADR 7, ADR 10), copied for the baseline. */
+    static final List<String> WRITTEN_TABLES = List.of("domain_event_entry", "patient", "view_patient",
+            "patient_index", "view_entry", "view_entry_history", "view_role_entry");
+    static final List<String> WRITTEN_AUDIT_TABLES = List.of("audit_patient_name", "audit_entry");
+    private static final String RAW = "bench_raw_cmd";
+
+    private byte[] registrationPayload;
+    private byte[] entryPayload;
+    private byte[] metaData;
+    private String[] rolesReadingObservations;
+    private String demographicsJson;
+    private String entryJson;
+
+    /**
+     * The same-rows baseline's set-up: a scratch schema with a copy (columns, keys, indexes, defaults) of every table
+     * a command writes to, and, from one real registration and one real entry recorded here, the stored payloads and
+     * the roles whose views take an observation: the baseline writes rows of the same sizes and number.
+     */
+    public void prepareSameRows() throws SQLException {
+        NhsNumber sample = numbers.next();
+        commands.sendAndWait(new RegisterPatient(sample, demographics(), practice, gp, clock.instant()));
+        commands.sendAndWait(observation(sample));
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("""
-                    create table if not exists bench_raw_event (
-                      global_index bigserial primary key,
-                      event_identifier varchar(255) not null unique,
-                      aggregate_identifier varchar(255) not null,
-                      sequence_number bigint not null,
-                      type varchar(255),
-                      time_stamp varchar(255) not null,
-                      payload_type varchar(255) not null,
-                      payload_revision varchar(255),
-                      payload bytea not null,
-                      meta_data bytea,
-                      unique (aggregate_identifier, sequence_number))""");
+            String audit;
+            try (var rs = s.executeQuery("SELECT schema_name FROM audit_generation WHERE state = 'ACTIVE'")) {
+                rs.next();
+                audit = rs.getString(1);
+            }
+            s.execute("DROP SCHEMA IF EXISTS " + RAW + " CASCADE");
+            s.execute("CREATE SCHEMA " + RAW);
+            s.execute("CREATE SEQUENCE " + RAW + ".global_index_seq");
+            for (String t : WRITTEN_TABLES) {
+                s.execute("CREATE TABLE " + RAW + "." + t + " (LIKE public." + t + " INCLUDING ALL)");
+            }
+            s.execute("ALTER TABLE " + RAW + ".domain_event_entry ALTER COLUMN global_index SET DEFAULT nextval('"
+                    + RAW + ".global_index_seq')");
+            for (String t : WRITTEN_AUDIT_TABLES) {
+                s.execute("CREATE TABLE " + RAW + "." + t + " (LIKE " + audit + "." + t + " INCLUDING ALL)");
+            }
+            registrationPayload = lastPayload(s, "org.careledger.record.PatientRegistered", "payload");
+            entryPayload = lastPayload(s, "org.careledger.record.EntryRecorded", "payload");
+            metaData = lastPayload(s, "org.careledger.record.EntryRecorded", "meta_data");
+            try (var rs = s.executeQuery("SELECT demographics::text FROM view_patient WHERE nhs_number = '"
+                    + sample.value() + "'")) {
+                rs.next();
+                demographicsJson = rs.getString(1);
+            }
+            try (var rs = s.executeQuery("SELECT content::text FROM view_entry WHERE nhs_number = '"
+                    + sample.value() + "'")) {
+                rs.next();
+                entryJson = rs.getString(1);
+            }
+            List<String> roles = new java.util.ArrayList<>();
+            try (var rs = s.executeQuery("SELECT role FROM view_role_entry WHERE nhs_number = '" + sample.value()
+                    + "' ORDER BY role")) {
+                while (rs.next()) {
+                    roles.add(rs.getString(1));
+                }
+            }
+            rolesReadingObservations = roles.toArray(String[]::new);
         }
     }
 
-    /** The server settings that decide what a commit costs, to print beside the figures. */
-    public String durabilitySettings() throws SQLException {
-        StringBuilder settings = new StringBuilder();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String name : List.of("server_version", "fsync", "synchronous_commit", "wal_sync_method", "full_page_writes")) {
-                try (var rs = s.executeQuery("show " + name)) {
+    /** Rows per unit of work of the same-rows baseline, to print beside the figures. */
+    public String sameRowsDescription() {
+        return String.format(java.util.Locale.ROOT, "same-rows baseline: a registration = 1 transaction of 5 INSERTs "
+                + "(event row %d B payload, patient register, sharing state, patient index, audit surname); an entry = 1 "
+                + "transaction of 5 INSERTs writing %d rows (event row %d B payload, entry, its history row, %d "
+                + "role-view rows, audit entry)", registrationPayload.length, 4 + rolesReadingObservations.length,
+                entryPayload.length, rolesReadingObservations.length);
+    }
+
+    private static byte[] lastPayload(Statement s, String type, String column) throws SQLException {
+        try (var rs = s.executeQuery("SELECT " + column + " FROM domain_event_entry WHERE payload_type = '" + type
+                + "' ORDER BY global_index DESC LIMIT 1")) {
+            rs.next();
+            return rs.getBytes(1);
+        }
+    }
+
+    /**
+     * The same-rows baseline: each operation (a registration, then four entries, as the commands) is ONE raw JDBC
+     * transaction inserting the rows the command's transaction writes (the event row, the registers, the sharing
+     * state, the entry, its history row, its role-view rows, the audit trail's row) into the scratch copies, and
+     * committing durably. No aggregate loading, no checks, no framework: what PostgreSQL needs for the same rows.
+     */
+    public Result sameRows(int threads, Duration warmUp, Duration measure) throws Exception {
+        return run("same-rows transaction", threads, warmUp, measure, thread -> new ClosedLoop.Worker() {
+            final Connection c = dataSource.getConnection();
+            final PreparedStatement event = c.prepareStatement("INSERT INTO " + RAW + ".domain_event_entry "
+                    + "(event_identifier, aggregate_identifier, sequence_number, type, time_stamp, payload_type, "
+                    + "payload_revision, payload, meta_data) VALUES (?, ?, ?, 'PatientRecord', ?, ?, '1', ?, ?) "
+                    + "RETURNING global_index");
+            final PreparedStatement patient = c.prepareStatement("INSERT INTO " + RAW
+                    + ".patient (nhs_number, registered_practice) VALUES (?, ?)");
+            final PreparedStatement sharing = c.prepareStatement("INSERT INTO " + RAW + ".view_patient (nhs_number, "
+                    + "registered_practice, registration_event, demographics, demographics_event) VALUES (?, ?, ?, ?::jsonb, ?)");
+            final PreparedStatement index = c.prepareStatement("INSERT INTO " + RAW + ".patient_index (nhs_number, "
+                    + "family_name, birth_date, registered_practice) VALUES (?, ?, ?, ?)");
+            final PreparedStatement surname = c.prepareStatement("INSERT INTO " + RAW + ".audit_patient_name "
+                    + "(patient, global_index, surname, postcode) VALUES (?, ?, ?, ?)");
+            final PreparedStatement entry = c.prepareStatement("INSERT INTO " + RAW + ".view_entry (entry_id, "
+                    + "nhs_number, version, section, authoring_organisation, author_user, sensitivity, entered_in_error, "
+                    + "content, recorded_at, effective_date, event_id) VALUES (?, ?, 1, 'OBSERVATIONS', ?, ?, 'NORMAL', "
+                    + "false, ?::jsonb, now(), ?, ?)");
+            final PreparedStatement history = c.prepareStatement("INSERT INTO " + RAW + ".view_entry_history "
+                    + "(event_id, entry_id, nhs_number, seq, change, version, content, sensitivity, by_user, by_role, "
+                    + "by_organisation, at, reason) VALUES (?, ?, ?, 1, 'RECORDED', 1, ?::jsonb, 'NORMAL', ?, 'GP', ?, "
+                    + "now(), null)");
+            final PreparedStatement roles = c.prepareStatement("INSERT INTO " + RAW + ".view_role_entry (role, entry_id, "
+                    + "nhs_number, section) SELECT r, ?, ?, 'OBSERVATIONS' FROM unnest(?::text[]) AS r");
+            final PreparedStatement auditEntry = c.prepareStatement("INSERT INTO " + RAW + ".audit_entry (entry_id, "
+                    + "patient, section, global_index) VALUES (?, ?, 'OBSERVATIONS', ?)");
+            String nhs;
+            int entries = ENTRIES_PER_PATIENT;
+
+            {
+                c.setAutoCommit(false);
+            }
+
+            @Override
+            public void once() throws SQLException {
+                String eventId = UUID.randomUUID().toString();
+                if (entries == ENTRIES_PER_PATIENT) {
+                    nhs = numbers.next().value();
+                    long global = event(eventId, 0, "org.careledger.record.PatientRegistered", registrationPayload);
+                    patient.setString(1, nhs);
+                    patient.setString(2, practice.value());
+                    patient.executeUpdate();
+                    sharing.setString(1, nhs);
+                    sharing.setString(2, practice.value());
+                    sharing.setString(3, eventId);
+                    sharing.setString(4, demographicsJson);
+                    sharing.setString(5, eventId);
+                    sharing.executeUpdate();
+                    index.setString(1, nhs);
+                    index.setString(2, "bench");
+                    index.setObject(3, LocalDate.of(1970, 1, 1));
+                    index.setString(4, practice.value());
+                    index.executeUpdate();
+                    surname.setString(1, nhs);
+                    surname.setLong(2, global);
+                    surname.setString(3, "bench");
+                    surname.setString(4, "ZZ993ZZ");
+                    surname.executeUpdate();
+                    entries = 0;
+                } else {
+                    entries++;
+                    UUID id = UUID.randomUUID();
+                    long global = event(eventId, entries, "org.careledger.record.EntryRecorded", entryPayload);
+                    entry.setObject(1, id);
+                    entry.setString(2, nhs);
+                    entry.setString(3, practice.value());
+                    entry.setObject(4, gp.user().value());
+                    entry.setString(5, entryJson);
+                    entry.setObject(6, LocalDate.of(2026, 11, 26));
+                    entry.setString(7, eventId);
+                    entry.executeUpdate();
+                    history.setString(1, eventId);
+                    history.setObject(2, id);
+                    history.setString(3, nhs);
+                    history.setString(4, entryJson);
+                    history.setObject(5, gp.user().value());
+                    history.setString(6, practice.value());
+                    history.executeUpdate();
+                    roles.setObject(1, id);
+                    roles.setString(2, nhs);
+                    roles.setArray(3, c.createArrayOf("text", rolesReadingObservations));
+                    roles.executeUpdate();
+                    auditEntry.setObject(1, id);
+                    auditEntry.setString(2, nhs);
+                    auditEntry.setLong(3, global);
+                    auditEntry.executeUpdate();
+                }
+                c.commit();
+            }
+
+            private long event(String eventId, long sequence, String type, byte[] payload) throws SQLException {
+                event.setString(1, eventId);
+                event.setString(2, nhs);
+                event.setLong(3, sequence);
+                event.setString(4, clock.instant().toString());
+                event.setString(5, type);
+                event.setBytes(6, payload);
+                event.setBytes(7, metaData);
+                try (var rs = event.executeQuery()) {
                     rs.next();
-                    settings.append(settings.isEmpty() ? "" : ", ").append(name).append('=').append(rs.getString(1));
+                    return rs.getLong(1);
                 }
             }
+
+            @Override
+            public void close() throws SQLException {
+                c.rollback();
+                c.close();
+            }
+        });
+    }
+
+    /** Drops the baseline's scratch schema. */
+    public void dropSameRows() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + RAW + " CASCADE");
         }
-        return settings.toString();
     }
 
     /** The ledger: each operation is one command (a registration or an entry), each its own transaction. */
@@ -123,58 +301,8 @@ public final class CommandBenchmark {
                     commands.sendAndWait(new RegisterPatient(patient, demographics(), practice, gp, clock.instant()));
                     entries = 0;
                 } else {
-                    commands.sendAndWait(new RecordEntry(patient, new EntryId(UUID.randomUUID()), Section.OBSERVATIONS,
-                            new EntryContent(ClinicalCode.snomed("271649006"), "Systolic blood pressure", null,
-                                    new Quantity(new BigDecimal("128"), "mm[Hg]"), LocalDate.of(2026, 11, 26), null),
-                            Sensitivity.NORMAL, gp, clock.instant()));
+                    commands.sendAndWait(observation(patient));
                     entries++;
-                }
-            }
-        });
-    }
-
-    /** The baseline: one durable autocommit INSERT of an event-shaped row per operation. */
-    public Result rawInserts(int threads, Duration warmUp, Duration measure) throws Exception {
-        byte[] payload = new byte[560]; // a stored event's JSON is ~500-600 bytes
-        java.util.Arrays.fill(payload, (byte) 'x');
-        return run("raw INSERT", threads, warmUp, measure, thread -> new ClosedLoop.Worker() {
-            final Connection connection = open();
-            final PreparedStatement insert = prepare(connection);
-            final String aggregate = UUID.randomUUID().toString();
-            long sequence;
-
-            @Override
-            public void once() throws SQLException {
-                insert.setString(1, UUID.randomUUID().toString());
-                insert.setString(2, aggregate);
-                insert.setLong(3, sequence++);
-                insert.setString(4, clock.instant().toString());
-                insert.setBytes(5, payload);
-                insert.executeUpdate();
-            }
-
-            @Override
-            public void close() throws SQLException {
-                connection.close();
-            }
-
-            private Connection open() {
-                try {
-                    Connection c = dataSource.getConnection();
-                    c.setAutoCommit(true);
-                    return c;
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-
-            private PreparedStatement prepare(Connection c) {
-                try {
-                    return c.prepareStatement("insert into bench_raw_event (event_identifier, aggregate_identifier, "
-                            + "sequence_number, type, time_stamp, payload_type, payload_revision, payload, meta_data) "
-                            + "values (?, ?, ?, 'Bench', ?, 'org.careledger.bench.Row', '1', ?, '\\x7b7d'::bytea)");
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
                 }
             }
         });
@@ -184,6 +312,13 @@ public final class CommandBenchmark {
                        ClosedLoop.WorkerFactory workers) throws Exception {
         ClosedLoop.Measured m = ClosedLoop.run(threads, warmUp, measure, workers, ClosedLoop.Window.NONE);
         return new Result(name, threads, m.operations(), m.seconds(), m.latencyMicros());
+    }
+
+    private RecordEntry observation(NhsNumber patient) {
+        return new RecordEntry(patient, new EntryId(UUID.randomUUID()), Section.OBSERVATIONS,
+                new EntryContent(ClinicalCode.snomed("271649006"), "Systolic blood pressure", null,
+                        new Quantity(new BigDecimal("128"), "mm[Hg]"), LocalDate.of(2026, 11, 26), null),
+                Sensitivity.NORMAL, gp, clock.instant());
     }
 
     private static Demographics demographics() {

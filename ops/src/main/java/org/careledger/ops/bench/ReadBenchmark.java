@@ -87,6 +87,12 @@ public final class ReadBenchmark {
     private final Actor gp;
     private final Reader reader;
     private final List<NhsNumber> readPatients = new ArrayList<>();
+    /** The open loop's patients: the large ones and the realistic ones (sizes as the demo region's). */
+    private final List<NhsNumber> openPatients = new ArrayList<>();
+    /** The open loop's readers: clinicians of several roles at the registered practice. */
+    private final List<Reader> openReaders = new ArrayList<>();
+    /** Rows of each (role, patient) role view: what a read by that role must disclose (checked on every read). */
+    private final java.util.Map<String, Integer> expectedRows = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<NhsNumber> writePatients = new ArrayList<>();
     private int entriesPerPatient;
 
@@ -135,6 +141,18 @@ public final class ReadBenchmark {
      * commands, {@code threads} patients at a time.
      */
     public Setup setUp(int patients, int entries, int writers, int threads) throws Exception {
+        return setUp(patients, entries, 0, writers, threads);
+    }
+
+    /** Roles of the open loop's readers (two clinicians each, all at the registered practice). */
+    static final List<Role> OPEN_LOOP_ROLES = List.of(Role.GP, Role.PRACTICE_NURSE, Role.PRACTICE_ADMIN);
+
+    /**
+     * As {@link #setUp(int, int, int, int)}, plus {@code smallPatients} patients of realistic size (5 to 50 entries,
+     * uniformly: the demo region's records average ~28) and two clinicians of each of {@link #OPEN_LOOP_ROLES} at the
+     * practice, for the open loop.
+     */
+    public Setup setUp(int patients, int entries, int smallPatients, int writers, int threads) throws Exception {
         this.entriesPerPatient = entries;
         numbers.continueAbove(dataSource);
         long started = System.nanoTime();
@@ -149,14 +167,32 @@ public final class ReadBenchmark {
         for (int i = 0; i < Math.max(2, writers * 2); i++) {
             writePatients.add(numbers.next());
         }
+        java.util.Map<NhsNumber, Integer> sizes = new java.util.HashMap<>();
+        readPatients.forEach(p -> sizes.put(p, entries));
+        openPatients.addAll(readPatients);
+        java.util.Random sizesRandom = new java.util.Random(42);
+        for (int i = 0; i < smallPatients; i++) {
+            NhsNumber p = numbers.next();
+            openPatients.add(p);
+            sizes.put(p, 5 + sizesRandom.nextInt(46));
+        }
+        openReaders.add(reader);
+        for (Role role : OPEN_LOOP_ROLES) {
+            for (int k = role == READER_ROLE ? 1 : 0; k < 2; k++) {
+                UserId user = new UserId(UUID.randomUUID());
+                send(new RegisterStaffMember(user, "Read Benchmark " + role, admin, clock.instant()), sent);
+                send(new AssignRole(user, role, practice, admin, clock.instant()), sent);
+                openReaders.add(Reader.staff(user, role, practice, Set.of()));
+            }
+        }
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicReference<Exception> failure = new AtomicReference<>();
         try {
             List<Future<?>> futures = new ArrayList<>();
-            List<NhsNumber> all = new ArrayList<>(readPatients);
+            List<NhsNumber> all = new ArrayList<>(openPatients);
             all.addAll(writePatients);
             for (NhsNumber patient : all) {
-                int n = readPatients.contains(patient) ? entries : 1;
+                int n = sizes.getOrDefault(patient, 1);
                 futures.add(pool.submit(() -> {
                     if (failure.get() != null) {
                         return;
@@ -180,7 +216,35 @@ public final class ReadBenchmark {
         if (failure.get() != null) {
             throw failure.get();
         }
+        loadExpectedRows();
         return new Setup(patients, entries, sent.get(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private void loadExpectedRows() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT role, nhs_number, count(*) FROM view_role_entry WHERE nhs_number = ANY (?)
+                GROUP BY role, nhs_number""")) {
+            ps.setArray(1, c.createArrayOf("varchar", openPatients.stream().map(NhsNumber::value).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    expectedRows.put(rs.getString(1) + "/" + rs.getString(2), rs.getInt(3));
+                }
+            }
+        }
+    }
+
+    private int expected(Role role, NhsNumber patient) {
+        return expectedRows.getOrDefault(role.name() + "/" + patient.value(), 0);
+    }
+
+    /** How many patients of each size the open loop reads, and which roles read them. */
+    public String openLoopMix() {
+        long large = openPatients.stream().filter(p -> expected(READER_ROLE, p) == entriesPerPatient).count();
+        return String.format(java.util.Locale.ROOT, "open loop: %d patients (%d of %d entries, %d of 5-50), %d readers "
+                + "(roles %s, at the registered practice), disclosing %d-%d entries per open", openPatients.size(), large,
+                entriesPerPatient, openPatients.size() - large, openReaders.size(), OPEN_LOOP_ROLES,
+                expectedRows.values().stream().mapToInt(i -> i).min().orElse(0),
+                expectedRows.values().stream().mapToInt(i -> i).max().orElse(0));
     }
 
     /** Checks once, before measuring, that both workloads read what they should: every entry of the patient. */
@@ -199,21 +263,6 @@ public final class ReadBenchmark {
             }
         }
         return entriesPerPatient;
-    }
-
-    /** The server settings that decide what a commit costs, to print beside the figures. */
-    public String durabilitySettings() throws SQLException {
-        StringBuilder settings = new StringBuilder();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String name : List.of("server_version", "fsync", "synchronous_commit", "wal_sync_method",
-                    "full_page_writes", "max_connections")) {
-                try (ResultSet rs = s.executeQuery("show " + name)) {
-                    rs.next();
-                    settings.append(settings.isEmpty() ? "" : ", ").append(name).append('=').append(rs.getString(1));
-                }
-            }
-        }
-        return settings.toString();
     }
 
     // ---- the two workloads ------------------------------------------------------------------------------------
@@ -248,6 +297,182 @@ public final class ReadBenchmark {
                 connection.close();
             }
         });
+    }
+
+    // ---- the open loop --------------------------------------------------------------------------------------------
+
+    /** One rung of the open loop's ladder: the subject or the baseline at one arrival rate. */
+    public record OpenResult(String workload, OpenLoop.Measured measured, long writes, org.HdrHistogram.Histogram auditLag) {
+        public double p50() {
+            return measured.p(50);
+        }
+
+        public double p95() {
+            return measured.p(95);
+        }
+
+        public double p99() {
+            return measured.p(99);
+        }
+
+        public double max() {
+            return measured.maxMillis();
+        }
+
+        public double cpuMillisPerOp() {
+            return measured.cpuMillisPerOp();
+        }
+
+        public double serverCpuMillisPerOp() {
+            return measured.serverCpuMillisPerOp();
+        }
+
+        public double achievedPerSecond() {
+            return measured.completed() / measured.seconds();
+        }
+
+        public double writesPerSecond() {
+            return writes / measured.seconds();
+        }
+
+        public double auditLagP99Millis() {
+            return auditLag == null || auditLag.getTotalCount() == 0 ? 0 : auditLag.getValueAtPercentile(99) / 1000.0;
+        }
+
+        public double auditLagMaxMillis() {
+            return auditLag == null || auditLag.getTotalCount() == 0 ? 0 : auditLag.getMaxValue() / 1000.0;
+        }
+    }
+
+    /**
+     * The subject in the open loop: {@link RecordReads#open} by a random reader (random role) on a random patient
+     * (200-entry or realistic size), arriving at {@code rate} per second. The audit alert checks' delays (commit to
+     * check done, {@link org.careledger.audit.trail.AuditLag}) during the phase give the audit trail's lag.
+     */
+    public OpenResult openLoopOpens(double rate, Duration warmUp, Duration measure, int maxInFlight, Writers writers,
+                                    org.careledger.audit.trail.AuditLag lag, Profile profile) throws Exception {
+        org.HdrHistogram.Histogram lagMicros = new org.HdrHistogram.Histogram(3_600_000_000L, 3);
+        java.util.function.LongConsumer observer = nanos -> {
+            synchronized (lagMicros) {
+                lagMicros.recordValue(Math.min(lagMicros.getHighestTrackableValue(), Math.max(1, nanos / 1000)));
+            }
+        };
+        if (lag != null) {
+            lag.observe(observer);
+        }
+        try {
+            long[] writes = new long[2];
+            long[] window = new long[2];
+            OpenLoop.Measured m = OpenLoop.run(rate, warmUp, measure, maxInFlight, () -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                Reader r = openReaders.get(random.nextInt(openReaders.size()));
+                NhsNumber patient = openPatients.get(random.nextInt(openPatients.size()));
+                RecordRead read = reads.open(r, patient, Purpose.DIRECT_CARE, Channel.API);
+                if (read.entries().size() != expected(r.role(), patient)) {
+                    throw new IllegalStateException("a read disclosed " + read.entries().size() + " entries, not "
+                            + expected(r.role(), patient));
+                }
+            }, () -> RunInfo.serverCpuNanos(dataSource), windowCounting(writers, writes, window, lagMicros));
+            if (profile != null) {
+                profile.window(window[0], window[1]);
+            }
+            return new OpenResult("open", m, writes[1] - writes[0], lagMicros);
+        } finally {
+            if (lag != null) {
+                lag.stopObserving(observer);
+            }
+        }
+    }
+
+    /**
+     * The baseline in the open loop, same arrivals, same random reader and patient: one transaction that SELECTs the
+     * rows the read returns (the reader's role view of the patient joined to the entries, every column) and INSERTs
+     * one audit-sized row (who, when, whom, and the disclosed entries with their versions, as the audit event
+     * carries them) into a scratch table, committed durably.
+     */
+    public OpenResult openLoopBaseline(double rate, Duration warmUp, Duration measure, int maxInFlight,
+                                       Writers writers) throws Exception {
+        createRawAuditTable();
+        long[] writes = new long[2];
+        long[] window = new long[2];
+        OpenLoop.Measured m = OpenLoop.run(rate, warmUp, measure, maxInFlight, () -> {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            Reader r = openReaders.get(random.nextInt(openReaders.size()));
+            NhsNumber patient = openPatients.get(random.nextInt(openPatients.size()));
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                StringBuilder disclosed = new StringBuilder("[");
+                int rows = 0;
+                try (PreparedStatement select = c.prepareStatement(RAW_SELECT)) {
+                    select.setString(1, r.role().name());
+                    select.setString(2, patient.value());
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            UUID entry = rs.getObject(1, UUID.class);
+                            int version = rs.getInt(2);
+                            rs.getString(3);
+                            rs.getString(4);
+                            rs.getObject(5, UUID.class);
+                            rs.getString(6);
+                            rs.getBoolean(7);
+                            rs.getString(8);
+                            rs.getObject(9, java.time.OffsetDateTime.class);
+                            disclosed.append(rows == 0 ? "" : ",").append("{\"entry\":\"").append(entry)
+                                    .append("\",\"version\":").append(version).append('}');
+                            rows++;
+                        }
+                    }
+                }
+                if (rows != expected(r.role(), patient)) {
+                    throw new IllegalStateException("the raw SELECT read " + rows + " rows, not "
+                            + expected(r.role(), patient));
+                }
+                try (PreparedStatement insert = c.prepareStatement("""
+                        INSERT INTO bench_raw_audit (event_id, occurred_at, user_id, role, organisation, patient,
+                            payload) VALUES (?, now(), ?, ?, ?, ?, ?::jsonb)""")) {
+                    insert.setObject(1, UUID.randomUUID());
+                    insert.setObject(2, r.user().value());
+                    insert.setString(3, r.role().name());
+                    insert.setString(4, r.organisation().value());
+                    insert.setString(5, patient.value());
+                    insert.setString(6, disclosed.append(']').toString());
+                    insert.executeUpdate();
+                }
+                c.commit();
+            }
+        }, () -> RunInfo.serverCpuNanos(dataSource), windowCounting(writers, writes, window, null));
+        return new OpenResult("raw SELECT + audit INSERT", m, writes[1] - writes[0], null);
+    }
+
+    private static ClosedLoop.Window windowCounting(Writers writers, long[] writes, long[] window,
+                                                    org.HdrHistogram.Histogram resetAtOpen) {
+        return new ClosedLoop.Window() {
+            @Override
+            public void opened() {
+                writes[0] = writers.done();
+                window[0] = System.currentTimeMillis();
+                if (resetAtOpen != null) {
+                    synchronized (resetAtOpen) {
+                        resetAtOpen.reset(); // the audit lag of the measured window only
+                    }
+                }
+            }
+
+            @Override
+            public void closed() {
+                writes[1] = writers.done();
+                window[1] = System.currentTimeMillis();
+            }
+        };
+    }
+
+    private void createRawAuditTable() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS bench_raw_audit (event_id uuid PRIMARY KEY, occurred_at timestamptz NOT NULL,
+                        user_id uuid NOT NULL, role varchar(40) NOT NULL, organisation varchar(20), patient varchar(10),
+                        payload jsonb NOT NULL)""");
+        }
     }
 
     private static int selectAll(PreparedStatement select, NhsNumber patient) throws SQLException {

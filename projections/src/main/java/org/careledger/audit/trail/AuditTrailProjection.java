@@ -70,6 +70,7 @@ public class AuditTrailProjection {
     private final int recordsPerDay;
     private final int refusalsPerDay;
     private final TransactionTemplate alertTransaction;
+    private final AuditLag lag;
     private final java.util.concurrent.ExecutorService alerts = java.util.concurrent.Executors.newSingleThreadExecutor(
             r -> {
                 Thread thread = new Thread(r, "audit-alerts");
@@ -80,10 +81,11 @@ public class AuditTrailProjection {
     private final ThreadLocal<String> replayTarget = new ThreadLocal<>();
 
     public AuditTrailProjection(JdbcTemplate jdbc, AuditGenerations generations, PolicyInForce policy,
-                                PlatformTransactionManager transactions,
+                                PlatformTransactionManager transactions, AuditLag lag,
                                 @Value("${careledger.audit.alerts.records-per-day:50}") int recordsPerDay,
                                 @Value("${careledger.audit.alerts.refusals-per-day:3}") int refusalsPerDay) {
         this.jdbc = jdbc;
+        this.lag = lag;
         this.alertTransaction = new TransactionTemplate(transactions);
         this.alertTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.alertTransaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
@@ -437,14 +439,23 @@ public class AuditTrailProjection {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                alerts.execute(() -> {
-                    try {
-                        check.run();
-                    } catch (RuntimeException ex) {
-                        log.warn("audit: alert rule {} not evaluated ({}); the next event of the day re-evaluates it",
-                                alertId, ex.getClass().getSimpleName());
-                    }
-                });
+                long queued = lag.queued();
+                try {
+                    alerts.execute(() -> {
+                        try {
+                            check.run();
+                        } catch (RuntimeException ex) {
+                            log.warn("audit: alert rule {} not evaluated ({}); the next event of the day "
+                                    + "re-evaluates it", alertId, ex.getClass().getSimpleName());
+                        } finally {
+                            lag.ran(queued);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException ex) {
+                    lag.ran(queued);
+                    log.warn("audit: alert rule {} not evaluated (shutting down); the next event of the day "
+                            + "re-evaluates it", alertId);
+                }
             }
         });
     }
