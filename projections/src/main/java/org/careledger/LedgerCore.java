@@ -23,6 +23,7 @@ import org.springframework.context.annotation.PropertySource;
         "org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration"
 })
 @ComponentScan(basePackages = {"org.careledger.storage", "org.careledger.registers", "org.careledger.views",
+        "org.careledger.bulk",
         "org.careledger.reading", "org.careledger.audit"})
 @PropertySource("classpath:careledger-core.properties")
 public class LedgerCore {

@@ -9,6 +9,7 @@ import org.careledger.directory.StaffMemberRegistered;
 import org.careledger.directory.TeamFormed;
 import org.careledger.record.PatientRegistered;
 import org.careledger.record.RegistrationTransferred;
+import org.careledger.storage.BulkScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,7 +35,7 @@ public class RegistersProjection {
 
     @EventHandler
     void on(OrganisationRegistered event) {
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 INSERT INTO organisation (ods_code, type, name) VALUES (?, ?, ?)
                 ON CONFLICT (ods_code) DO UPDATE SET type = EXCLUDED.type, name = EXCLUDED.name""",
                 event.organisation().value(), event.type().name(), event.name());
@@ -43,7 +44,7 @@ public class RegistersProjection {
 
     @EventHandler
     void on(TeamFormed event) {
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 INSERT INTO team (team_id, ods_code) VALUES (?, ?)
                 ON CONFLICT (team_id) DO UPDATE SET ods_code = EXCLUDED.ods_code""",
                 event.team().value(), event.organisation().value());
@@ -52,14 +53,14 @@ public class RegistersProjection {
 
     @EventHandler
     void on(StaffMemberRegistered event) {
-        jdbc.update("INSERT INTO staff_member (user_id, display_name) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING",
+        BulkScope.update(jdbc, "INSERT INTO staff_member (user_id, display_name) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING",
                 event.user().value(), event.displayName());
         log.debug("register: staff member {}", event.user());
     }
 
     @EventHandler
     void on(RoleAssigned event) {
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 INSERT INTO role_assignment (user_id, role, ods_code) VALUES (?, ?, ?)
                 ON CONFLICT (user_id, role, ods_code) DO NOTHING""",
                 event.user().value(), event.role().name(), event.organisation().value());
@@ -68,14 +69,14 @@ public class RegistersProjection {
 
     @EventHandler
     void on(RoleAssignmentEnded event) {
-        jdbc.update("DELETE FROM role_assignment WHERE user_id = ? AND role = ? AND ods_code = ?",
+        BulkScope.update(jdbc, "DELETE FROM role_assignment WHERE user_id = ? AND role = ? AND ods_code = ?",
                 event.user().value(), event.role().name(), event.organisation().value());
         log.debug("register: {} no longer {} at {}", event.user(), event.role(), event.organisation());
     }
 
     @EventHandler
     void on(PatientRegistered event) {
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 INSERT INTO patient (nhs_number, registered_practice) VALUES (?, ?)
                 ON CONFLICT (nhs_number) DO UPDATE SET registered_practice = EXCLUDED.registered_practice""",
                 event.patient().value(), event.registeredPractice().value());
@@ -84,7 +85,7 @@ public class RegistersProjection {
 
     @EventHandler
     void on(RegistrationTransferred event) {
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 INSERT INTO patient (nhs_number, registered_practice) VALUES (?, ?)
                 ON CONFLICT (nhs_number) DO UPDATE SET registered_practice = EXCLUDED.registered_practice""",
                 event.patient().value(), event.toPractice().value());

@@ -30,6 +30,7 @@ import org.careledger.shared.Actor;
 import org.careledger.shared.EntryId;
 import org.careledger.shared.Role;
 import org.careledger.shared.Section;
+import org.careledger.storage.BulkScope;
 import org.careledger.storage.LedgerJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.io.StringReader;
-import java.sql.Array;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -84,7 +84,7 @@ public class ViewsProjection {
     @EventHandler
     void on(PatientRegistered event, @MessageIdentifier String eventId) {
         gate();
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 INSERT INTO view_patient (nhs_number, registered_practice, registration_event, demographics,
                                           demographics_event)
                 VALUES (?, ?, ?, ?::jsonb, ?)
@@ -99,14 +99,14 @@ public class ViewsProjection {
     @EventHandler
     void on(DemographicsUpdated event, @MessageIdentifier String eventId) {
         gate();
-        jdbc.update("UPDATE view_patient SET demographics = ?::jsonb, demographics_event = ? WHERE nhs_number = ?",
+        BulkScope.update(jdbc, "UPDATE view_patient SET demographics = ?::jsonb, demographics_event = ? WHERE nhs_number = ?",
                 json(event.demographics()), eventId, event.patient().value());
     }
 
     @EventHandler
     void on(RegistrationTransferred event, @MessageIdentifier String eventId) {
         gate();
-        jdbc.update("UPDATE view_patient SET registered_practice = ?, registration_event = ? WHERE nhs_number = ?",
+        BulkScope.update(jdbc, "UPDATE view_patient SET registered_practice = ?, registration_event = ? WHERE nhs_number = ?",
                 event.toPractice().value(), eventId, event.patient().value());
     }
 
@@ -115,7 +115,7 @@ public class ViewsProjection {
     @EventHandler
     void on(ConsentDecisionRecorded event, @MessageIdentifier String eventId) {
         gate();
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 INSERT INTO view_consent (nhs_number, organisation, direction, decision, event_id)
                 VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (nhs_number, organisation, direction) DO UPDATE
@@ -136,7 +136,7 @@ public class ViewsProjection {
 
     private void dissent(String patient, boolean inForce, String eventId) {
         gate();
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 INSERT INTO view_dissent (nhs_number, in_force, event_id) VALUES (?, ?, ?)
                 ON CONFLICT (nhs_number) DO UPDATE SET in_force = EXCLUDED.in_force, event_id = EXCLUDED.event_id""",
                 patient, inForce, eventId);
@@ -147,61 +147,42 @@ public class ViewsProjection {
     @EventHandler
     void on(AccessGranted event, @MessageIdentifier String eventId) {
         gate();
-        List<String> sections = event.scope().sections().stream().map(Section::name).sorted().toList();
-        jdbc.update(con -> {
-            var ps = con.prepareStatement("""
-                    INSERT INTO view_grant (grant_id, nhs_number, kind, grantee_kind, grantee_id, reason,
-                                            scope_sections, entries, valid_from, valid_until, revoked_at, event_id)
-                    VALUES (?, ?, 'ACCESS', ?, ?, ?, ?, NULL, ?, ?, NULL, ?)
-                    ON CONFLICT (grant_id) DO NOTHING""");
-            ps.setObject(1, event.grant().value());
-            ps.setString(2, event.patient().value());
-            ps.setString(3, event.grantee().kind().name());
-            ps.setString(4, event.grantee().id());
-            ps.setString(5, event.reason().name());
-            ps.setArray(6, con.createArrayOf("text", sections.toArray()));
-            ps.setObject(7, time(event.validFrom()));
-            ps.setObject(8, time(event.validUntil()));
-            ps.setString(9, eventId);
-            return ps;
-        });
+        String[] sections = event.scope().sections().stream().map(Section::name).sorted().toArray(String[]::new);
+        BulkScope.update(jdbc, """
+                INSERT INTO view_grant (grant_id, nhs_number, kind, grantee_kind, grantee_id, reason,
+                                        scope_sections, entries, valid_from, valid_until, revoked_at, event_id)
+                VALUES (?, ?, 'ACCESS', ?, ?, ?, ?, NULL, ?, ?, NULL, ?)
+                ON CONFLICT (grant_id) DO NOTHING""",
+                event.grant().value(), event.patient().value(), event.grantee().kind().name(), event.grantee().id(),
+                event.reason().name(), BulkScope.array("text", sections), time(event.validFrom()),
+                time(event.validUntil()), eventId);
     }
 
     @EventHandler
     void on(SealedEntryAccessGranted event, @MessageIdentifier String eventId) {
         gate();
         UUID[] entries = event.entries().stream().map(EntryId::value).distinct().sorted().toArray(UUID[]::new);
-        jdbc.update(con -> {
-            var ps = con.prepareStatement("""
-                    INSERT INTO view_grant (grant_id, nhs_number, kind, grantee_kind, grantee_id, reason,
-                                            scope_sections, entries, valid_from, valid_until, revoked_at, event_id)
-                    VALUES (?, ?, 'SEALED', ?, ?, ?, NULL, ?, ?, ?, NULL, ?)
-                    ON CONFLICT (grant_id) DO NOTHING""");
-            ps.setObject(1, event.grant().value());
-            ps.setString(2, event.patient().value());
-            ps.setString(3, event.grantee().kind().name());
-            ps.setString(4, event.grantee().id());
-            ps.setString(5, GrantReason.SEALED_ENTRY_DISCLOSURE.name());
-            Array array = con.createArrayOf("uuid", entries);
-            ps.setArray(6, array);
-            ps.setObject(7, time(event.validFrom()));
-            ps.setObject(8, time(event.validUntil()));
-            ps.setString(9, eventId);
-            return ps;
-        });
+        BulkScope.update(jdbc, """
+                INSERT INTO view_grant (grant_id, nhs_number, kind, grantee_kind, grantee_id, reason,
+                                        scope_sections, entries, valid_from, valid_until, revoked_at, event_id)
+                VALUES (?, ?, 'SEALED', ?, ?, ?, NULL, ?, ?, ?, NULL, ?)
+                ON CONFLICT (grant_id) DO NOTHING""",
+                event.grant().value(), event.patient().value(), event.grantee().kind().name(), event.grantee().id(),
+                GrantReason.SEALED_ENTRY_DISCLOSURE.name(), BulkScope.array("uuid", entries),
+                time(event.validFrom()), time(event.validUntil()), eventId);
     }
 
     @EventHandler
     void on(AccessGrantRevoked event) {
         gate();
-        jdbc.update("UPDATE view_grant SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL",
+        BulkScope.update(jdbc, "UPDATE view_grant SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL",
                 time(event.at()), event.grant().value());
     }
 
     @EventHandler
     void on(EmergencyAccessDeclared event, @MessageIdentifier String eventId) {
         gate();
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 INSERT INTO view_emergency (emergency_id, nhs_number, user_id, declared_at, valid_until, event_id)
                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (emergency_id) DO NOTHING""",
                 event.emergency().value(), event.patient().value(), event.by().user().value(), time(event.at()),
@@ -213,7 +194,7 @@ public class ViewsProjection {
     @EventHandler
     void on(TeamFormed event) {
         gate();
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 INSERT INTO view_team (team_id, organisation) VALUES (?, ?)
                 ON CONFLICT (team_id) DO UPDATE SET organisation = EXCLUDED.organisation""",
                 event.team().value(), event.organisation().value());
@@ -222,7 +203,7 @@ public class ViewsProjection {
     @EventHandler
     void on(TeamJoined event, @MessageIdentifier String eventId) {
         gate();
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 INSERT INTO view_team_member (user_id, team_id, event_id) VALUES (?, ?, ?)
                 ON CONFLICT (user_id, team_id) DO UPDATE SET event_id = EXCLUDED.event_id""",
                 event.user().value(), event.team().value(), eventId);
@@ -231,7 +212,7 @@ public class ViewsProjection {
     @EventHandler
     void on(TeamLeft event) {
         gate();
-        jdbc.update("DELETE FROM view_team_member WHERE user_id = ? AND team_id = ?",
+        BulkScope.update(jdbc, "DELETE FROM view_team_member WHERE user_id = ? AND team_id = ?",
                 event.user().value(), event.team().value());
     }
 
@@ -240,7 +221,7 @@ public class ViewsProjection {
     @EventHandler
     void on(EntryRecorded event, @MessageIdentifier String eventId) {
         gate();
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 INSERT INTO view_entry (entry_id, nhs_number, version, section, authoring_organisation, author_user,
                                         sensitivity, entered_in_error, content, recorded_at, effective_date, event_id)
                 VALUES (?, ?, 1, ?, ?, ?, ?, false, ?::jsonb, ?, ?, ?)
@@ -256,7 +237,7 @@ public class ViewsProjection {
     @EventHandler
     void on(EntryAmended event, @MessageIdentifier String eventId) {
         gate();
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 UPDATE view_entry SET version = ?, content = ?::jsonb, effective_date = ?, event_id = ?
                 WHERE entry_id = ? AND version < ?""",
                 event.version(), json(event.content()), event.content().effectiveDate(), eventId,
@@ -268,7 +249,7 @@ public class ViewsProjection {
     @EventHandler
     void on(EntryMarkedEnteredInError event, @MessageIdentifier String eventId) {
         gate();
-        jdbc.update("UPDATE view_entry SET entered_in_error = true WHERE entry_id = ?", event.entry().value());
+        BulkScope.update(jdbc, "UPDATE view_entry SET entered_in_error = true WHERE entry_id = ?", event.entry().value());
         history(eventId, event.entry(), event.patient().value(), "ENTERED_IN_ERROR", null, null, null, event.by(),
                 event.at(), event.reason());
     }
@@ -276,7 +257,7 @@ public class ViewsProjection {
     @EventHandler
     void on(EntrySensitivityChanged event, @MessageIdentifier String eventId) {
         gate();
-        jdbc.update("UPDATE view_entry SET sensitivity = ? WHERE entry_id = ?", event.to().name(),
+        BulkScope.update(jdbc, "UPDATE view_entry SET sensitivity = ? WHERE entry_id = ?", event.to().name(),
                 event.entry().value());
         history(eventId, event.entry(), event.patient().value(), "SENSITIVITY_CHANGED", null, null,
                 event.to().name(), event.by(), event.at(), event.reason());
@@ -285,7 +266,7 @@ public class ViewsProjection {
     /** One row of an entry's history; {@code version} null means "the entry's current version". */
     private void history(String eventId, EntryId entry, String patient, String change, Integer version,
                          String content, String sensitivity, Actor by, Instant at, String reason) {
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 INSERT INTO view_entry_history (event_id, entry_id, nhs_number, seq, change, version, content,
                                                 sensitivity, by_user, by_role, by_organisation, at, reason)
                 SELECT ?, ?, ?, COALESCE((SELECT max(seq) FROM view_entry_history WHERE entry_id = ?), 0) + 1, ?,
@@ -298,8 +279,8 @@ public class ViewsProjection {
 
     /** The role views' rows of one entry: the entry's current state in the view of every role that reads it. */
     void refreshRoleRows(EntryId entry) {
-        jdbc.update("DELETE FROM view_role_entry WHERE entry_id = ?", entry.value());
-        jdbc.update("INSERT INTO view_role_entry (role, " + ROLE_COLUMNS + ") SELECT rs.role, e."
+        BulkScope.update(jdbc, "DELETE FROM view_role_entry WHERE entry_id = ?", entry.value());
+        BulkScope.update(jdbc, "INSERT INTO view_role_entry (role, " + ROLE_COLUMNS + ") SELECT rs.role, e."
                 + ROLE_COLUMNS.replace(", ", ", e.")
                 + " FROM view_entry e JOIN view_role_section rs ON rs.section = e.section WHERE e.entry_id = ?",
                 entry.value());
@@ -310,8 +291,8 @@ public class ViewsProjection {
      * end of a rebuild (an activation applies only its difference, in its own transaction).
      */
     public void fillRoleViews() {
-        jdbc.update("DELETE FROM view_role_entry");
-        jdbc.update("INSERT INTO view_role_entry (role, " + ROLE_COLUMNS + ") SELECT rs.role, e."
+        BulkScope.update(jdbc, "DELETE FROM view_role_entry");
+        BulkScope.update(jdbc, "INSERT INTO view_role_entry (role, " + ROLE_COLUMNS + ") SELECT rs.role, e."
                 + ROLE_COLUMNS.replace(", ", ", e.")
                 + " FROM view_entry e JOIN view_role_section rs ON rs.section = e.section");
     }
@@ -383,8 +364,10 @@ public class ViewsProjection {
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
+    /** The views write gate, shared; once per transaction in a bulk scope. */
     private void gate() {
-        jdbc.queryForList("SELECT pg_advisory_xact_lock_shared(?)", ViewTables.WRITE_GATE);
+        BulkScope.once("views-write-gate", () ->
+                jdbc.queryForList("SELECT pg_advisory_xact_lock_shared(?)", ViewTables.WRITE_GATE));
     }
 
     static OffsetDateTime time(Instant instant) {

@@ -24,6 +24,7 @@ import org.careledger.record.PatientRegistered;
 import org.careledger.record.Demographics;
 import org.careledger.shared.Actor;
 import org.careledger.shared.NhsNumber;
+import org.careledger.storage.BulkScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import jakarta.annotation.PreDestroy;
@@ -43,6 +44,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -236,7 +238,7 @@ public class AuditTrailProjection {
         long index = index(message);
         String id = message.getIdentifier();
         for (String s : targets()) {
-            int inserted = jdbc.update("""
+            int inserted = BulkScope.update(jdbc, """
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         patient, basis, emergency_id, emergency_until, emergency_reason)
                     VALUES (?, ?, 'EMERGENCY_DECLARED', ?, ?, ?, ?, ?, 'EMERGENCY', ?, ?, ?)
@@ -300,7 +302,7 @@ public class AuditTrailProjection {
     void on(EntryRecorded e, EventMessage<?> message) {
         long index = index(message);
         for (String s : targets()) {
-            jdbc.update("""
+            BulkScope.update(jdbc, """
                     INSERT INTO %s.audit_entry (entry_id, patient, section, global_index) VALUES (?, ?, ?, ?)
                     ON CONFLICT (entry_id) DO NOTHING""".formatted(s),
                     e.entry().value(), nhs(e.patient()), e.section().name(), index);
@@ -311,7 +313,7 @@ public class AuditTrailProjection {
     void on(StaffMemberRegistered e, EventMessage<?> message) {
         long index = index(message);
         for (String s : targets()) {
-            jdbc.update("""
+            BulkScope.update(jdbc, """
                     INSERT INTO %s.audit_staff (user_id, surname, global_index) VALUES (?, ?, ?)
                     ON CONFLICT (user_id) DO NOTHING""".formatted(s),
                     e.user().value(), Names.surnameOf(e.displayName()), index);
@@ -330,7 +332,7 @@ public class AuditTrailProjection {
 
     private void patientName(NhsNumber patient, Demographics demographics, long index) {
         for (String s : targets()) {
-            jdbc.update("""
+            BulkScope.update(jdbc, """
                     INSERT INTO %s.audit_patient_name (patient, global_index, surname, postcode) VALUES (?, ?, ?, ?)
                     ON CONFLICT (patient, global_index) DO NOTHING""".formatted(s),
                     patient.value(), index, Names.normalise(demographics.familyName()),
@@ -480,7 +482,7 @@ public class AuditTrailProjection {
 
     private void alert(String s, String alertId, String kind, Instant at, UUID user, String patient, String source,
                        long index, String detail) {
-        jdbc.update("""
+        BulkScope.update(jdbc, """
                 INSERT INTO %s.ig_alert (alert_id, kind, raised_at, user_id, patient, source_event_id, global_index,
                     detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (alert_id) DO NOTHING""".formatted(s),
@@ -492,7 +494,7 @@ public class AuditTrailProjection {
     /** The schemas this event is written to: the one a replay fills, or every writable generation. */
     private List<String> targets() {
         String only = replayTarget.get();
-        return only != null ? List.of(only) : generations.writable();
+        return only != null ? List.of(only) : BulkScope.once("audit-generations", generations::writable);
     }
 
     /** Applies one replayed event to one generation only (the rebuild's): the same handlers, one target. */
@@ -512,10 +514,17 @@ public class AuditTrailProjection {
      * the row the event store has just inserted in this same transaction (the store appends before it hands the
      * events to subscribing processors).
      */
+    /** In a bulk scope: the global index of each event of the run, by event id (looked up once per run). */
+    public static final String GLOBAL_INDEXES = "audit-trail-global-indexes";
+
     long index(EventMessage<?> message) {
         if (message instanceof TrackedEventMessage<?> tracked && tracked.trackingToken() != null) {
             return tracked.trackingToken().position()
                     .orElseThrow(() -> new IllegalStateException("tracking token without a position"));
+        }
+        Map<String, Long> known = BulkScope.memoised(GLOBAL_INDEXES);
+        if (known != null && known.containsKey(message.getIdentifier())) {
+            return known.get(message.getIdentifier());
         }
         List<Long> index = jdbc.queryForList("SELECT global_index FROM domain_event_entry WHERE event_identifier = ?",
                 Long.class, message.getIdentifier());
