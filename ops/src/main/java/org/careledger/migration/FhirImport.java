@@ -229,6 +229,8 @@ public final class FhirImport {
         final Map<String, PatientAssembly> patientsByRef = new LinkedHashMap<>();
         final List<PatientAssembly> patients = new ArrayList<>();
         final List<Pending> entries = new ArrayList<>();
+        /** Medication resources' codes, for medicines given by reference (read before the resources citing them). */
+        final Map<String, org.hl7.fhir.r4.model.CodeableConcept> medications = new HashMap<>();
 
         FileAssembly(String file) {
             this.file = file;
@@ -260,11 +262,21 @@ public final class FhirImport {
                 }
                 return;
             }
+            if (resource instanceof org.hl7.fhir.r4.model.Medication m && m.hasCode()) {
+                // its code reaches the MedicationRequest/MedicationStatement citing it
+                if (fullUrl != null) {
+                    medications.put(fullUrl, m.getCode());
+                }
+                medications.put("Medication/" + id, m.getCode());
+                medications.put("urn:uuid:" + id, m.getCode());
+                report.referenceData(type);
+                return;
+            }
             if (!FhirMapping.ENTRY_TYPES.contains(type)) {
                 report.unmapped(type);
                 return;
             }
-            entries.add(pending(resource));
+            entries.add(pending(resource, medications::get));
         }
 
         void pendingError(String what, String reason) {
@@ -439,7 +451,8 @@ public final class FhirImport {
                            String error) {
     }
 
-    private Pending pending(Resource resource) {
+    private Pending pending(Resource resource,
+                            java.util.function.Function<String, org.hl7.fhir.r4.model.CodeableConcept> medications) {
         String what = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
         String subject = subject(resource);
         List<String> references = new ArrayList<>();
@@ -450,7 +463,7 @@ public final class FhirImport {
             }
         }
         try {
-            FhirMapping.MappedEntry entry = mapping.entry(resource);
+            FhirMapping.MappedEntry entry = mapping.entry(resource, medications);
             return new Pending(what, subject, entry, references, null);
         } catch (Refusal r) {
             return new Pending(what, subject, null, references, r.getMessage());

@@ -152,6 +152,14 @@ public final class FhirMapping {
      * entered in error at the source (the caller counts both). Refuses what the ledger cannot hold.
      */
     public MappedEntry entry(Resource resource) {
+        return entry(resource, reference -> null);
+    }
+
+    /**
+     * As {@link #entry(Resource)}, resolving a medicine given by reference ({@code medicationReference}, as Synthea
+     * writes administered medicines) to the code of a Medication resource read before it.
+     */
+    public MappedEntry entry(Resource resource, java.util.function.Function<String, CodeableConcept> medications) {
         String type = resource.fhirType();
         String id = resource.getIdElement().getIdPart();
         if (!ENTRY_TYPES.contains(type) || enteredInError(resource)) {
@@ -161,8 +169,8 @@ public final class FhirMapping {
         SourceReference source = new SourceReference(sourceSystem, type, id);
         Draft d = switch (type) {
             case "Condition" -> condition((Condition) resource);
-            case "MedicationRequest" -> medicationRequest((MedicationRequest) resource);
-            case "MedicationStatement" -> medicationStatement((MedicationStatement) resource);
+            case "MedicationRequest" -> medicationRequest((MedicationRequest) resource, medications);
+            case "MedicationStatement" -> medicationStatement((MedicationStatement) resource, medications);
             case "AllergyIntolerance" -> allergy((AllergyIntolerance) resource);
             case "Observation" -> observation((Observation) resource);
             case "DiagnosticReport" -> diagnosticReport((DiagnosticReport) resource);
@@ -231,8 +239,19 @@ public final class FhirMapping {
         return d;
     }
 
-    private static Draft medicationRequest(MedicationRequest m) {
-        Draft d = new Draft(Section.MEDICATIONS, m.hasMedicationCodeableConcept() ? m.getMedicationCodeableConcept() : null);
+    private static CodeableConcept medicine(Type medication, java.util.function.Function<String, CodeableConcept> medications) {
+        if (medication instanceof CodeableConcept c) {
+            return c;
+        }
+        if (medication instanceof org.hl7.fhir.r4.model.Reference r && r.hasReference()) {
+            return medications.apply(r.getReference());
+        }
+        return null;
+    }
+
+    private static Draft medicationRequest(MedicationRequest m,
+                                           java.util.function.Function<String, CodeableConcept> medications) {
+        Draft d = new Draft(Section.MEDICATIONS, medicine(m.getMedication(), medications));
         d.effective = firstDate(m.getAuthoredOnElement());
         d.line("Status", m.hasStatus() && m.getStatus() != MedicationRequest.MedicationRequestStatus.ACTIVE
                 ? m.getStatus().toCode() : null);
@@ -240,8 +259,9 @@ public final class FhirMapping {
         return d;
     }
 
-    private static Draft medicationStatement(MedicationStatement m) {
-        Draft d = new Draft(Section.MEDICATIONS, m.hasMedicationCodeableConcept() ? m.getMedicationCodeableConcept() : null);
+    private static Draft medicationStatement(MedicationStatement m,
+                                             java.util.function.Function<String, CodeableConcept> medications) {
+        Draft d = new Draft(Section.MEDICATIONS, medicine(m.getMedication(), medications));
         d.effective = firstDate(m.getEffective(), m.getDateAssertedElement());
         d.line("Status", m.hasStatus() && m.getStatus() != MedicationStatement.MedicationStatementStatus.ACTIVE
                 ? m.getStatus().toCode() : null);
