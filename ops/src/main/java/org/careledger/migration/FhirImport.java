@@ -442,6 +442,9 @@ public final class FhirImport {
                 patients.all.resource(null, resource);
             }
         }
+        if (patients == null) {
+            shared.finish(); // a shared file holding anything else: its patients and entries are not dropped
+        }
     }
 
     // ---- one patient -------------------------------------------------------------------------------------------

@@ -250,4 +250,32 @@ class FhirImportTest {
         assertThat(second.rejections()).isEmpty();
         assertThat(events()).isEqualTo(after);
     }
+
+    /**
+     * A Synthea 3.3.0 patient (lean profile, trimmed to two resources of each type with what they reference, and the
+     * shared files trimmed to the organisations, locations and practitioners it names) imports whole: conditional
+     * references resolve against the shared files, the administered medicine by reference resolves to its
+     * Medication, and what is not mapped is counted.
+     */
+    @Test
+    void aTrimmedSyntheaPatientImportsWhole() throws Exception {
+        for (String name : List.of("hospitalInformation1.json", "practitionerInformation1.json",
+                "Lavern240_Treutel973_trimmed.json")) {
+            try (java.io.InputStream in = getClass().getResourceAsStream("/synthea/" + name)) {
+                Files.copy(in, dir.resolve(name));
+            }
+        }
+        ImportReport report = new FhirImport(bulk, LedgerPatients.of(jdbc),
+                new FhirImport.Options(source, practice, true, 10), clock).run(List.of(dir), FhirImport.Progress.NONE);
+
+        assertThat(report.rejections()).isEmpty();
+        assertThat(report.imported()).isEqualTo(1);
+        assertThat(report.unmapped()).containsEntry("SupplyDelivery", 2L).containsEntry("MedicationAdministration", 1L)
+                .containsEntry("Provenance", 1L);
+        assertThat(report.referenceData()).containsEntry("Medication", 1L).containsKeys("Organization", "Location",
+                "Practitioner");
+        assertThat(report.mapped()).containsEntry("Encounter", 4L).containsEntry("Condition", 3L)
+                .containsEntry("MedicationRequest", 1L).containsEntry("DocumentReference", 2L);
+        assertThat(report.eventsByType()).containsEntry("EntryRecorded", 17L);
+    }
 }
