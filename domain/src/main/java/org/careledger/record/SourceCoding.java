@@ -53,14 +53,15 @@ public record SourceCoding(String system, String code, String display) {
     /**
      * A LOINC code: 1 to 7 digits, a hyphen, and the Mod 10 check digit of the digits (LOINC's own algorithm: from
      * the right, every other digit doubled, the digits of the results summed). LOINC parts ("LP...") and answers
-     * ("LA...") have a letter prefix and are checked the same way on their digits.
+     * ("LA...") have a letter prefix; only their shape is checked.
      */
     public static boolean isValidLoinc(String code) {
         if (code == null) {
             return false;
         }
         String c = code.toUpperCase(Locale.ROOT);
-        if (c.startsWith("LP") || c.startsWith("LA") || c.startsWith("LL") || c.startsWith("LG")) {
+        boolean part = c.startsWith("LP") || c.startsWith("LA") || c.startsWith("LL") || c.startsWith("LG");
+        if (part) {
             c = c.substring(2);
         }
         int dash = c.indexOf('-');
@@ -76,6 +77,9 @@ public record SourceCoding(String system, String code, String display) {
         }
         if (check < '0' || check > '9') {
             return false;
+        }
+        if (part) {
+            return true; // parts and answers: their check digits follow other rules; the shape is checked
         }
         int sum = 0;
         boolean doubled = true;

@@ -70,6 +70,7 @@ class ResumeAfterKillTest {
         commands.sendAndWait(new RegisterOrganisation(practice, "Kill Practice", OrganisationType.GP_PRACTICE,
                 Actor.staff(new UserId(UUID.randomUUID()), Role.ADMINISTRATOR, OdsCode.of("X26")), clock.instant()));
         String source = "urn:careledger:source:kill";
+        FhirFixtures.write(dir, "practitionerInformation1.json", FhirFixtures.shared(practice.value()));
         FhirMapping mapping = new FhirMapping(source);
         List<String> patients = new ArrayList<>();
         Set<String> expectedEntries = new HashSet<>();
@@ -88,13 +89,14 @@ class ResumeAfterKillTest {
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "org.careledger.ops.CareLedgerCli", "import",
                 "--practice", practice.value(), "--source", source, "--batch", "1", "--no-progress", dir.toString(),
                 "--spring.datasource.url=" + dataSource.getJdbcUrl(), "--spring.datasource.username=postgres")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectOutput(dir.resolve("child.out").toFile()).redirectError(dir.resolve("child.err").toFile()).start();
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
                 .until(() -> registered(patients) >= 3 || !child.isAlive());
         child.destroyForcibly(); // SIGKILL
         assertThat(child.waitFor(1, TimeUnit.MINUTES)).isTrue();
         long atKill = registered(patients);
-        assertThat(atKill).as("killed half-way").isBetween(1L, (long) PATIENTS - 1);
+        assertThat(atKill).as("killed half-way; child said: " + java.nio.file.Files.readString(dir.resolve("child.err"))
+                + java.nio.file.Files.readString(dir.resolve("child.out"))).isBetween(1L, (long) PATIENTS - 1);
         // nobody half-written: each patient registered so far has all its entries
         assertThat(entriesOf(patients)).isEqualTo(registered(patients) * ENTRIES);
 
