@@ -1,12 +1,15 @@
 package org.careledger.demo;
 
-import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.careledger.bulk.BulkWriter;
+import org.careledger.shared.Command;
 import org.careledger.shared.Registers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -20,8 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Sends the demo region's commands through the command gateway, as any client would: the directory in order, then
- * the patients, each patient's commands in order on one thread and several patients at a time. Only the
+ * Writes the demo region through the bulk write path ({@link BulkWriter}, ADR 16): the directory, then the patients
+ * in batches, several batches at a time, each patient's commands in order and all or nothing. Only the
  * interleaving of different patients' events varies between runs; every aggregate's events are the same.
  * Used by the {@code demo} command and by the application's start-up. Logs name counts and ids, never content.
  */
@@ -54,12 +57,15 @@ public final class DemoLoader {
         }
     }
 
-    private final CommandGateway gateway;
-    private final Registers registers;
+    /** Patients per bulk write: one transaction each, big enough to batch well, small enough to retry. */
+    static final int PATIENTS_PER_WRITE = 100;
 
-    public DemoLoader(CommandGateway gateway, Registers registers) {
-        this.gateway = Objects.requireNonNull(gateway);
+    private final Registers registers;
+    private final BulkWriter bulk;
+
+    public DemoLoader(Registers registers, BulkWriter bulk) {
         this.registers = Objects.requireNonNull(registers);
+        this.bulk = Objects.requireNonNull(bulk);
     }
 
     /** True when the ledger already holds the demo region (its first organisation is registered). */
@@ -90,14 +96,21 @@ public final class DemoLoader {
         long started = System.nanoTime();
         Map<String, LongAdder> counts = new ConcurrentHashMap<>();
         log.info("Loading demo region: seed {}, {} patients, {} threads", seed, patients, threads);
-        for (Object command : region.directory()) {
-            send(command, null, counts);
+        List<Command> directory = region.directory().stream().map(Command.class::cast).toList();
+        for (BulkWriter.Outcome outcome : bulk.writeDirectory(directory)) {
+            if (!outcome.written()) {
+                throw new DemoLoadException("demo load stopped at directory aggregate " + outcome.key() + ", command "
+                        + outcome.refusedCommand() + ": " + outcome.reason(), null);
+            }
+        }
+        for (Command command : directory) {
+            counts.computeIfAbsent(command.getClass().getSimpleName(), k -> new LongAdder()).increment();
         }
         log.info("Demo directory loaded: {} commands", region.directory().size());
 
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         AtomicInteger done = new AtomicInteger();
-        Semaphore inFlight = new Semaphore(threads * 4);
+        Semaphore inFlight = new Semaphore(threads * 2);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "demo-loader");
             t.setDaemon(true);
@@ -106,15 +119,16 @@ public final class DemoLoader {
         try {
             Iterator<DemoRegion.PatientCommands> it = region.patients();
             while (it.hasNext() && failure.get() == null) {
-                DemoRegion.PatientCommands patient = it.next();
+                List<DemoRegion.PatientCommands> batch = new ArrayList<>(PATIENTS_PER_WRITE);
+                while (it.hasNext() && batch.size() < PATIENTS_PER_WRITE) {
+                    batch.add(it.next());
+                }
                 inFlight.acquireUninterruptibly();
                 pool.execute(() -> {
                     try {
                         if (failure.get() == null) {
-                            for (Object command : patient.commands()) {
-                                send(command, patient, counts);
-                            }
-                            progress.patientsLoaded(done.incrementAndGet(), patients);
+                            write(batch, counts);
+                            progress.patientsLoaded(done.addAndGet(batch.size()), patients);
                         }
                     } catch (RuntimeException e) {
                         failure.compareAndSet(null, e);
@@ -138,15 +152,27 @@ public final class DemoLoader {
         return new Result(false, seed, patients, total, byType, elapsed);
     }
 
-    private void send(Object command, DemoRegion.PatientCommands patient, Map<String, LongAdder> counts) {
-        try {
-            gateway.sendAndWait(command);
-        } catch (RuntimeException e) {
-            String where = patient == null ? "directory" : "patient " + patient.patient();
-            throw new DemoLoadException("demo load stopped at " + command.getClass().getSimpleName() + " for "
-                    + where + ": " + e.getMessage(), e);
+    /** Writes a batch of patients through the bulk path; the demo is all or nothing, so any refusal stops it. */
+    private void write(List<DemoRegion.PatientCommands> batch, Map<String, LongAdder> counts) {
+        List<BulkWriter.PatientCommands> patients = new ArrayList<>(batch.size());
+        for (DemoRegion.PatientCommands p : batch) {
+            List<Command> commands = new ArrayList<>(p.commands().size());
+            for (Object command : p.commands()) {
+                commands.add((Command) command);
+            }
+            patients.add(new BulkWriter.PatientCommands("demo patient " + p.index(), p.patient(), commands));
         }
-        counts.computeIfAbsent(command.getClass().getSimpleName(), k -> new LongAdder()).increment();
+        for (BulkWriter.Outcome outcome : bulk.write(patients)) {
+            if (!outcome.written()) {
+                throw new DemoLoadException("demo load stopped at " + outcome.key() + " (" + outcome.patient()
+                        + "), command " + outcome.refusedCommand() + ": " + outcome.reason(), null);
+            }
+        }
+        for (DemoRegion.PatientCommands p : batch) {
+            for (Object command : p.commands()) {
+                counts.computeIfAbsent(command.getClass().getSimpleName(), k -> new LongAdder()).increment();
+            }
+        }
     }
 
     private static void awaitQuietly(ExecutorService pool) {

@@ -1,6 +1,6 @@
 package org.careledger.demo;
 
-import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.careledger.bulk.BulkWriter;
 import org.careledger.shared.Registers;
 import org.careledger.views.ViewsStartup;
 import org.slf4j.Logger;
@@ -35,14 +35,15 @@ public class DemoOnStartup implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(DemoOnStartup.class);
 
     private final Environment environment;
-    private final CommandGateway gateway;
     private final Registers registers;
+    private final BulkWriter bulk;
     private final Clock clock;
 
-    public DemoOnStartup(Environment environment, CommandGateway gateway, Registers registers, Clock clock) {
+    public DemoOnStartup(Environment environment, Registers registers, BulkWriter bulk,
+                         Clock clock) {
         this.environment = environment;
-        this.gateway = gateway;
         this.registers = registers;
+        this.bulk = bulk;
         this.clock = clock;
     }
 
@@ -70,7 +71,7 @@ public class DemoOnStartup implements ApplicationRunner {
         }
         long seed = environment.getProperty("careledger.demo.seed", Long.class, DemoRegion.DEFAULT_SEED);
         int threads = environment.getProperty("careledger.demo.threads", Integer.class, 4);
-        DemoLoader loader = new DemoLoader(gateway, registers);
+        DemoLoader loader = new DemoLoader(registers, bulk);
         if (loader.loaded()) {
             log.info("Demo region already loaded: not loading again");
             return;

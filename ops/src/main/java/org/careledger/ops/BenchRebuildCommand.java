@@ -1,6 +1,5 @@
 package org.careledger.ops;
 
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.careledger.demo.DemoLoader;
 import org.careledger.demo.DemoRegion;
 import org.careledger.ops.bench.RebuildBenchmark;
@@ -75,7 +74,8 @@ final class BenchRebuildCommand implements Callable<Integer> {
         try (ConfigurableApplicationContext ledger = DemoCommand.bootLedger(args.toArray(String[]::new))) {
             RebuildBenchmark bench = new RebuildBenchmark(ledger.getBean(DataSource.class), ledger.getBean(ViewRebuild.class));
             out.println("PostgreSQL: " + bench.durabilitySettings());
-            DemoLoader loader = new DemoLoader(ledger.getBean(CommandGateway.class), ledger.getBean(Registers.class));
+            DemoLoader loader = new DemoLoader(ledger.getBean(Registers.class),
+                    ledger.getBean(org.careledger.bulk.BulkWriter.class));
             if (loader.loaded()) {
                 out.println("demo region already in the ledger: not loading (--patients and --seed ignored)");
             } else {

@@ -1,6 +1,5 @@
 package org.careledger.ops;
 
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.careledger.LedgerCore;
 import org.careledger.demo.DemoLoader;
 import org.careledger.demo.DemoRegion;
@@ -73,7 +72,8 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (ConfigurableApplicationContext ledger = bootLedger(springArgs)) {
-            DemoLoader loader = new DemoLoader(ledger.getBean(CommandGateway.class), ledger.getBean(Registers.class));
+            DemoLoader loader = new DemoLoader(ledger.getBean(Registers.class),
+                    ledger.getBean(org.careledger.bulk.BulkWriter.class));
             if (loader.loaded()) {
                 out.println("demo region already loaded (organisation " + DemoRegion.FIRST_ORGANISATION
                         + " is registered): nothing to do");

@@ -1,7 +1,7 @@
 package org.careledger.demo;
 
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.careledger.LedgerCore;
+import org.careledger.bulk.BulkWriter;
 import org.careledger.shared.Registers;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Loads a small demo region into a real (embedded) PostgreSQL through the command gateway: every command is
+ * Loads a small demo region into a real (embedded) PostgreSQL through the bulk write path: every command is
  * accepted by the aggregates, each yields exactly its event, and a second load is skipped.
  */
 @SpringBootTest(classes = LedgerCore.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
@@ -56,16 +56,16 @@ class DemoLoadTest {
     }
 
     @Autowired
-    CommandGateway gateway;
-    @Autowired
     Registers registers;
+    @Autowired
+    BulkWriter bulk;
     @Autowired
     JdbcTemplate jdbc;
 
     @Test
     void loadsTheDemoThroughCommandsOnceAndSkipsASecondLoad() {
         int patients = 40;
-        DemoLoader loader = new DemoLoader(gateway, registers);
+        DemoLoader loader = new DemoLoader(registers, bulk);
         assertThat(loader.loaded()).isFalse();
 
         DemoLoader.Result result = loader.load(patients, 42, 3, DemoLoader.Progress.NONE);
@@ -84,7 +84,7 @@ class DemoLoadTest {
                 + "WHERE payload_type LIKE '%.PatientRegistered'", Long.class)).isEqualTo(patients);
 
         long before = jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
-        DemoLoader.Result second = new DemoLoader(gateway, registers).load(patients, 42, 3, DemoLoader.Progress.NONE);
+        DemoLoader.Result second = new DemoLoader(registers, bulk).load(patients, 42, 3, DemoLoader.Progress.NONE);
         assertThat(second.skipped()).isTrue();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class)).isEqualTo(before);
     }

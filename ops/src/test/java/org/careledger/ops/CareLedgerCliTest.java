@@ -93,6 +93,17 @@ class CareLedgerCliTest {
     }
 
     @Test
+    void benchLoadRefusesBadInputBeforeBooting() {
+        assertThat(run("bench-load", "--patients", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-load", "--threads", "17")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-load", "--baseline-rounds", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(err.toString().strip().lines()).hasSize(3)
+                .allSatisfy(line -> assertThat(line).startsWith("bench-load: "));
+        assertThat(out.toString()).isEmpty();
+        assertThat(CareLedgerCli.handles("bench-load")).isTrue();
+    }
+
+    @Test
     void helpIsShownAndKnowsTheDemoCommand() {
         assertThat(run("demo", "--help")).isZero();
         assertThat(out.toString()).contains("--patients", "--seed");

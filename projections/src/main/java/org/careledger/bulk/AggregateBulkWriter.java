@@ -140,14 +140,59 @@ public class AggregateBulkWriter implements BulkWriter {
                         Refusal.Kind.ALREADY_EXISTS + ": patient " + p.patient() + " is already in the ledger"));
                 continue;
             }
-            Decided decided = decide(p, directory);
+            Decided decided = decide(new Unit(p.key(), p.patient(), p.commands()), directory);
             outcomes.add(decided.outcome());
             if (decided.outcome().written()) {
                 accepted.add(decided);
             }
         }
+        storeAll(accepted, outcomes);
+        return outcomes;
+    }
+
+    @Override
+    public List<Outcome> writeDirectory(List<? extends Command> commands) {
+        Map<String, List<Command>> byAggregate = new LinkedHashMap<>();
+        Map<String, Class<?>> typeOf = new HashMap<>();
+        for (Command command : commands) {
+            AggregateModel<Object> model = modelOf(command);
+            String id = targets.resolveTarget(GenericCommandMessage.asCommandMessage(command)).getIdentifier();
+            byAggregate.computeIfAbsent(id, k -> new ArrayList<>()).add(command);
+            typeOf.put(id, model.entityClass());
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        // organisations (and their teams) first: staff members' roles and team memberships look them up
+        for (boolean organisations : new boolean[]{true, false}) {
+            List<Unit> phase = new ArrayList<>();
+            byAggregate.forEach((id, list) -> {
+                if ((typeOf.get(id) == org.careledger.directory.Organisation.class) == organisations) {
+                    phase.add(new Unit(id, null, list));
+                }
+            });
+            for (int from = 0; from < phase.size(); from += DIRECTORY_UNITS_PER_WRITE) {
+                DirectoryCache directory = new DirectoryCache();
+                List<Outcome> chunk = new ArrayList<>();
+                List<Decided> accepted = new ArrayList<>();
+                for (Unit unit : phase.subList(from, Math.min(phase.size(), from + DIRECTORY_UNITS_PER_WRITE))) {
+                    Decided decided = decide(unit, directory);
+                    chunk.add(decided.outcome());
+                    if (decided.outcome().written()) {
+                        accepted.add(decided);
+                    }
+                }
+                storeAll(accepted, chunk);
+                outcomes.addAll(chunk);
+            }
+        }
+        return outcomes;
+    }
+
+    private static final int DIRECTORY_UNITS_PER_WRITE = 500;
+
+    /** Stores the accepted units together, or, if that fails, each alone; a unit that cannot be stored is refused. */
+    private void storeAll(List<Decided> accepted, List<Outcome> outcomes) {
         if (accepted.isEmpty()) {
-            return outcomes;
+            return;
         }
         try {
             store(accepted);
@@ -165,7 +210,6 @@ public class AggregateBulkWriter implements BulkWriter {
                 }
             }
         }
-        return outcomes;
     }
 
     // ---- decide -----------------------------------------------------------------------------------------------
@@ -173,7 +217,11 @@ public class AggregateBulkWriter implements BulkWriter {
     private record Decided(String key, NhsNumber patient, List<DomainEventMessage<?>> events, Outcome outcome) {
     }
 
-    private Decided decide(PatientCommands p, DirectoryCache directory) {
+    /** Commands decided and stored all or nothing: one patient's, or one directory aggregate's (patient null). */
+    private record Unit(String key, NhsNumber patient, List<? extends Command> commands) {
+    }
+
+    private Decided decide(Unit p, DirectoryCache directory) {
         PatientContext context = new PatientContext(p.patient(), directory);
         Map<String, EventSourcedAggregate<Object>> aggregates = new LinkedHashMap<>();
         List<EventMessage<?>> collected = new ArrayList<>();
@@ -188,7 +236,9 @@ public class AggregateBulkWriter implements BulkWriter {
                     handle(command, aggregates, bus);
                     for (EventMessage<?> event : collected.subList(before, collected.size())) {
                         readBack.check(event.getPayload());
-                        context.fold.apply(event.getPayload(), event.getIdentifier());
+                        if (context.fold != null) {
+                            context.fold.apply(event.getPayload(), event.getIdentifier());
+                        }
                     }
                 } catch (Refusal r) {
                     return refused(p, i, r.kind() + ": " + r.getMessage());
@@ -208,15 +258,12 @@ public class AggregateBulkWriter implements BulkWriter {
         return new Decided(p.key(), p.patient(), events, Outcome.written(p.key(), p.patient(), byType));
     }
 
-    private static Decided refused(PatientCommands p, int command, String reason) {
+    private static Decided refused(Unit p, int command, String reason) {
         return new Decided(p.key(), p.patient(), List.of(), Outcome.refused(p.key(), p.patient(), command, reason));
     }
 
     private void handle(Command command, Map<String, EventSourcedAggregate<Object>> aggregates, SimpleEventBus bus) {
-        AggregateModel<Object> model = modelByCommand.get(command.getClass());
-        if (model == null) {
-            throw Refusal.of(Refusal.Kind.INVALID_INPUT, command.getClass().getSimpleName() + " has no handler");
-        }
+        AggregateModel<Object> model = modelOf(command);
         CommandMessage<?> message = GenericCommandMessage.asCommandMessage(command);
         String id = targets.resolveTarget(message).getIdentifier();
         EventSourcedAggregate<Object> aggregate = aggregates.get(id);
@@ -235,6 +282,14 @@ public class AggregateBulkWriter implements BulkWriter {
             }
             throw new IllegalStateException("command handler failed", failure);
         }
+    }
+
+    private AggregateModel<Object> modelOf(Command command) {
+        AggregateModel<Object> model = modelByCommand.get(command.getClass());
+        if (model == null) {
+            throw Refusal.of(Refusal.Kind.INVALID_INPUT, command.getClass().getSimpleName() + " has no handler");
+        }
+        return model;
     }
 
     private EventSourcedAggregate<Object> create(AggregateModel<Object> model, SimpleEventBus bus) {
@@ -278,6 +333,10 @@ public class AggregateBulkWriter implements BulkWriter {
         transaction.executeWithoutResult(status -> {
             BulkScope scope = BulkScope.open(jdbc);
             try {
+                // decide() checked every event already (a refusal there leaves the patient out)
+                Set<String> checked = new HashSet<>();
+                patients.forEach(p -> p.events().forEach(e -> checked.add(e.getIdentifier())));
+                scope.remember(ReadBackCheck.ALREADY_CHECKED, checked);
                 for (List<DomainEventMessage<?>> run : runs) {
                     scope.remember(AuditTrailProjection.GLOBAL_INDEXES, new GlobalIndexes(jdbc, run));
                     eventStore.publish(run);
@@ -289,37 +348,9 @@ public class AggregateBulkWriter implements BulkWriter {
         });
     }
 
-    /**
-     * Orders the events of many patients into runs of one event type, keeping each patient's events in their stream
-     * order: at each step the type at the head of most patients' queues is taken from every queue that starts with
-     * it (as many as follow in a row). Different patients' events touch different rows, so any interleaving of
-     * patients is equivalent to writing them one after another.
-     */
+    /** Runs of one event type over all the patients' events, each patient's in stream order. */
     static List<List<DomainEventMessage<?>>> runs(List<Decided> patients) {
-        int n = patients.size();
-        int[] next = new int[n];
-        List<List<DomainEventMessage<?>>> runs = new ArrayList<>();
-        while (true) {
-            Map<Class<?>, Integer> heads = new HashMap<>();
-            for (int i = 0; i < n; i++) {
-                List<DomainEventMessage<?>> events = patients.get(i).events();
-                if (next[i] < events.size()) {
-                    heads.merge(events.get(next[i]).getPayloadType(), 1, Integer::sum);
-                }
-            }
-            if (heads.isEmpty()) {
-                return runs;
-            }
-            Class<?> type = heads.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-            List<DomainEventMessage<?>> run = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                List<DomainEventMessage<?>> events = patients.get(i).events();
-                while (next[i] < events.size() && events.get(next[i]).getPayloadType() == type) {
-                    run.add(events.get(next[i]++));
-                }
-            }
-            runs.add(run);
-        }
+        return BulkScope.runs(patients.stream().map(Decided::events).toList(), DomainEventMessage::getPayloadType);
     }
 
     /** The global indexes of one run's events, read once when the audit trail first asks (after the append). */
@@ -364,16 +395,44 @@ public class AggregateBulkWriter implements BulkWriter {
 
     // ---- the ports, as a patient being decided sees them ------------------------------------------------------
 
-    /** Directory lookups, cached for one write call (the directory is not changed by patients' commands). */
+    /**
+     * The directory as one write call sees it: organisations, teams, staff and team memberships, read in four
+     * queries when the call starts (the registers are small: hundreds of rows for a region) instead of once per
+     * command. Patients' commands do not change the directory; a directory write reads it again per chunk.
+     */
     private final class DirectoryCache {
-        final Map<OdsCode, Optional<OrganisationType>> organisations = new HashMap<>();
-        final Map<TeamId, Optional<OdsCode>> teams = new HashMap<>();
-        final Map<UserId, Boolean> staff = new HashMap<>();
+        final Map<OdsCode, OrganisationType> organisations = new HashMap<>();
+        final Map<TeamId, OdsCode> teams = new HashMap<>();
+        final Set<UserId> staff = new HashSet<>();
+        /** Each user's teams, with the organisation each team belongs to. */
+        final Map<UserId, Map<TeamId, OdsCode>> memberships = new HashMap<>();
         final Map<List<Object>, Reader> readers = new HashMap<>();
 
+        DirectoryCache() {
+            jdbc.query("SELECT ods_code, type FROM organisation", rs -> {
+                organisations.put(OdsCode.of(rs.getString(1)), OrganisationType.valueOf(rs.getString(2)));
+            });
+            jdbc.query("SELECT team_id, ods_code FROM team", rs -> {
+                teams.put(new TeamId(rs.getObject(1, java.util.UUID.class)), OdsCode.of(rs.getString(2)));
+            });
+            jdbc.query("SELECT user_id FROM staff_member", rs -> {
+                staff.add(new UserId(rs.getObject(1, java.util.UUID.class)));
+            });
+            memberships.putAll(sharingStates.teamMemberships());
+        }
+
         Reader reader(Actor actor) {
-            return readers.computeIfAbsent(List.of(actor.user(), actor.role(), actor.organisation()),
-                    k -> sharingStates.withTeams(Reader.staff(actor.user(), actor.role(), actor.organisation(), null)));
+            return readers.computeIfAbsent(List.of(actor.user(), actor.role(), actor.organisation()), k -> {
+                Set<TeamId> own = new HashSet<>();
+                if (actor.organisation() != null) {
+                    memberships.getOrDefault(actor.user(), Map.of()).forEach((team, organisation) -> {
+                        if (organisation.equals(actor.organisation())) {
+                            own.add(team);
+                        }
+                    });
+                }
+                return new Reader(actor.user(), actor.role(), actor.organisation(), own, null);
+            });
         }
     }
 
@@ -384,23 +443,23 @@ public class AggregateBulkWriter implements BulkWriter {
 
         PatientContext(NhsNumber patient, DirectoryCache directory) {
             this.patient = patient;
-            this.fold = new SharingStateFold(patient);
+            this.fold = patient == null ? null : new SharingStateFold(patient);
             this.directory = directory;
         }
 
         @Override
         public Optional<OrganisationType> organisationType(OdsCode organisation) {
-            return directory.organisations.computeIfAbsent(organisation, registers::organisationType);
+            return Optional.ofNullable(directory.organisations.get(organisation));
         }
 
         @Override
         public Optional<OdsCode> teamOrganisation(TeamId team) {
-            return directory.teams.computeIfAbsent(team, registers::teamOrganisation);
+            return Optional.ofNullable(directory.teams.get(team));
         }
 
         @Override
         public boolean staffMemberExists(UserId user) {
-            return directory.staff.computeIfAbsent(user, registers::staffMemberExists);
+            return directory.staff.contains(user);
         }
 
         @Override
@@ -410,7 +469,7 @@ public class AggregateBulkWriter implements BulkWriter {
 
         @Override
         public Optional<AccessDecision.Basis> basisOf(Actor actor, NhsNumber of, Instant at) {
-            if (actor.role() == Role.PATIENT || !of.equals(patient)) {
+            if (actor.role() == Role.PATIENT || patient == null || !of.equals(patient)) {
                 return Optional.empty();
             }
             return AccessPolicy.basis(directory.reader(actor), fold.state(), at).map(AccessPolicy.Resolved::basis);

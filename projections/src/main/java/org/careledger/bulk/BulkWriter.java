@@ -50,4 +50,11 @@ public interface BulkWriter {
      * patient, in input order. Patients must be distinct within one call.
      */
     List<Outcome> write(List<PatientCommands> patients);
+
+    /**
+     * Writes directory commands (organisations, teams, staff, roles) in bulk: grouped by the aggregate they address,
+     * each aggregate's commands in order and all or nothing (its outcome's key is the aggregate id, the patient
+     * null), organisations before staff, so a role or team membership finds its organisation or team registered.
+     */
+    List<Outcome> writeDirectory(List<? extends Command> commands);
 }

@@ -30,6 +30,8 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -124,6 +126,21 @@ public class SharingStates {
                 (rs, i) -> new TeamId(rs.getObject(1, UUID.class)), reader.user().value(),
                 reader.organisation().value());
         return new Reader(reader.user(), reader.role(), reader.organisation(), new HashSet<>(teams), reader.self());
+    }
+
+    /**
+     * Every staff member's teams, each with the organisation it belongs to: {@link #withTeams} for all readers at
+     * once (the bulk write path decides many patients' commands against one directory).
+     */
+    public Map<UserId, Map<TeamId, OdsCode>> teamMemberships() {
+        Map<UserId, Map<TeamId, OdsCode>> memberships = new HashMap<>();
+        jdbc.query("""
+                SELECT m.user_id, m.team_id, t.organisation FROM view_team_member m
+                JOIN view_team t ON t.team_id = m.team_id""", rs -> {
+            memberships.computeIfAbsent(new UserId(rs.getObject(1, UUID.class)), k -> new HashMap<>())
+                    .put(new TeamId(rs.getObject(2, UUID.class)), OdsCode.of(rs.getString(3)));
+        });
+        return memberships;
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -112,6 +112,39 @@ public final class BulkScope {
         return statements;
     }
 
+    /**
+     * Orders the events of many independent queues (one per patient, or per aggregate) into runs of one event type,
+     * keeping each queue's order: at each step the type at the head of most queues is taken from every queue that
+     * starts with it, as many as follow in a row. Queues touch different rows, so any interleaving of them is
+     * equivalent to writing them one after another; within a run the same type's handlers run back to back.
+     */
+    public static <M> List<List<M>> runs(List<List<M>> queues, java.util.function.Function<M, Object> typeOf) {
+        int n = queues.size();
+        int[] next = new int[n];
+        List<List<M>> runs = new ArrayList<>();
+        while (true) {
+            Map<Object, Integer> heads = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                List<M> queue = queues.get(i);
+                if (next[i] < queue.size()) {
+                    heads.merge(typeOf.apply(queue.get(next[i])), 1, Integer::sum);
+                }
+            }
+            if (heads.isEmpty()) {
+                return runs;
+            }
+            Object type = heads.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            List<M> run = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                List<M> queue = queues.get(i);
+                while (next[i] < queue.size() && typeOf.apply(queue.get(next[i])).equals(type)) {
+                    run.add(queue.get(next[i]++));
+                }
+            }
+            runs.add(run);
+        }
+    }
+
     /** Closes the scope; anything not flushed is dropped (the caller's transaction is failing). */
     public void close() {
         pending.clear();

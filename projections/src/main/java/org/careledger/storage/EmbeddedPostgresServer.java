@@ -141,8 +141,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return config;
     }
 
+    /**
+     * The server's JDBC URL. {@code reWriteBatchedInserts} lets the driver send a batch of INSERTs as multi-row
+     * statements: the bulk write path (ADR 16) appends events and view rows in JDBC batches.
+     */
     public String jdbcUrl() {
-        return postgres.getJdbcUrl("postgres", "postgres");
+        String url = postgres.getJdbcUrl("postgres", "postgres");
+        return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
     }
 
     public int port() {

@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.BiFunction;
 
@@ -61,11 +62,20 @@ public class ReadBackCheck implements MessageDispatchInterceptor<EventMessage<?>
 
     @Override
     public BiFunction<Integer, EventMessage<?>, EventMessage<?>> handle(List<? extends EventMessage<?>> messages) {
+        Set<String> checked = BulkScope.memoised(ALREADY_CHECKED);
         return (index, message) -> {
-            check(message.getPayload());
+            if (checked == null || !checked.contains(message.getIdentifier())) {
+                check(message.getPayload());
+            }
             return message;
         };
     }
+
+    /**
+     * In a bulk scope: the ids of events the bulk writer has already checked (before deciding to store them), so
+     * their publication does not check them a second time.
+     */
+    public static final String ALREADY_CHECKED = "read-back-already-checked";
 
     /** Refuses the payload unless it is stored within the rules and reads back equal. */
     public void check(Object payload) {

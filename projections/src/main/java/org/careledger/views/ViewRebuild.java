@@ -12,6 +12,7 @@ import org.axonframework.serialization.UnknownSerializedType;
 import org.careledger.policy.LedgerPolicy;
 import org.careledger.policy.PolicyVersionActivated;
 import org.careledger.shared.Role;
+import org.careledger.storage.BulkScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -25,6 +26,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -62,7 +65,7 @@ import java.util.function.Supplier;
 public class ViewRebuild {
 
     private static final Logger log = LoggerFactory.getLogger(ViewRebuild.class);
-    private static final int BATCH = 1_000;
+    private static final int BATCH = 5_000;
     /** Catch up outside the swap until fewer than this many events remain, so the swap holds writers briefly. */
     private static final int SWAP_LAG = 200;
     /** Key of the session advisory lock a rebuild holds from start to swap, so two nodes never build at once. */
@@ -245,7 +248,8 @@ public class ViewRebuild {
         Long[] gaps = includeGaps ? position.gaps.toArray(Long[]::new) : new Long[0];
         jdbc.query(con -> {
             var ps = con.prepareStatement("""
-                    SELECT global_index, event_identifier, payload_type, payload_revision, payload, time_stamp
+                    SELECT global_index, event_identifier, payload_type, payload_revision, payload, time_stamp,
+                           aggregate_identifier
                     FROM domain_event_entry WHERE global_index > ? OR global_index = ANY (?)
                     ORDER BY global_index LIMIT ?""");
             ps.setLong(1, position.max);
@@ -254,7 +258,7 @@ public class ViewRebuild {
             return ps;
         }, rs -> {
             rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBytes(5),
-                    rs.getString(6)));
+                    rs.getString(6), rs.getString(7)));
         });
         for (Row row : rows) {
             if (row.index > position.max) {
@@ -265,9 +269,40 @@ public class ViewRebuild {
             } else {
                 position.gaps.remove(row.index);
             }
-            apply(row, position);
+        }
+        // the batched machinery of the bulk write path (ADR 16): runs of one event type, each aggregate's events in
+        // order, the handlers' writes sent as JDBC batches; a policy activation stands alone between runs
+        BulkScope scope = BulkScope.open(jdbc);
+        try {
+            List<Row> segment = new ArrayList<>();
+            for (Row row : rows) {
+                if (row.type.endsWith("." + PolicyVersionActivated.class.getSimpleName())) {
+                    applyInRuns(segment, position, scope);
+                    segment.clear();
+                    applyInRuns(List.of(row), position, scope);
+                } else {
+                    segment.add(row);
+                }
+            }
+            applyInRuns(segment, position, scope);
+        } finally {
+            scope.close();
         }
         return rows.size();
+    }
+
+    private void applyInRuns(List<Row> rows, Position position, BulkScope scope) {
+        Map<String, List<Row>> byAggregate = new LinkedHashMap<>();
+        for (Row row : rows) {
+            byAggregate.computeIfAbsent(row.aggregate == null ? row.eventId : row.aggregate, k -> new ArrayList<>())
+                    .add(row);
+        }
+        for (List<Row> run : BulkScope.runs(new ArrayList<>(byAggregate.values()), row -> row.type)) {
+            for (Row row : run) {
+                apply(row, position);
+            }
+            scope.flush();
+        }
     }
 
     private void apply(Row row, Position position) {
@@ -296,7 +331,8 @@ public class ViewRebuild {
         }
     }
 
-    private record Row(long index, String eventId, String type, String revision, byte[] payload, String timestamp) {
+    private record Row(long index, String eventId, String type, String revision, byte[] payload, String timestamp,
+                       String aggregate) {
     }
 
     private static final class Position {

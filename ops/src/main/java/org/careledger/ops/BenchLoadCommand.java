@@ -1,0 +1,146 @@
+package org.careledger.ops;
+
+import org.careledger.bulk.BulkWriter;
+import org.careledger.demo.DemoLoader;
+import org.careledger.demo.DemoRegion;
+import org.careledger.ops.bench.LoadBenchmark;
+import org.careledger.ops.bench.RebuildBenchmark;
+import org.careledger.shared.Registers;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code careledger bench-load}: the bulk write path (ADR 16) loading the demo region into an empty ledger (every
+ * view and the audit trail written in the same transactions) against a raw JDBC batch insert of the same event rows,
+ * in the same run on the same database; wall time and CPU time of both, database size, peak heap.
+ */
+@Command(name = "bench-load", mixinStandardHelpOptions = true,
+        header = "Benchmark the bulk write path against raw INSERTs.",
+        description = "Load the demo region into an empty ledger through the bulk write path, then insert the same "
+                + "event rows by raw JDBC batches; print both.")
+final class BenchLoadCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--patients", paramLabel = "N", defaultValue = "2000",
+            description = "Demo region patients, 1 to " + DemoRegion.MAX_PATIENTS + " (default: ${DEFAULT-VALUE}).")
+    int patients;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Demo region seed (default: ${DEFAULT-VALUE}).")
+    long seed = DemoRegion.DEFAULT_SEED;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "2",
+            description = "Bulk writes at once, 1 to 16 (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--baseline-rounds", defaultValue = "2",
+            description = "Raw INSERT runs after the load, 1 to 10 (default: ${DEFAULT-VALUE}).")
+    int baselineRounds;
+
+    @Unmatched
+    List<String> springArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (patients < 1 || patients > DemoRegion.MAX_PATIENTS) {
+            throw new ParameterException(spec.commandLine(), "--patients must be 1 to " + DemoRegion.MAX_PATIENTS + ", not " + patients);
+        }
+        if (threads < 1 || threads > 16) {
+            throw new ParameterException(spec.commandLine(), "--threads must be 1 to 16, not " + threads);
+        }
+        if (baselineRounds < 1 || baselineRounds > 10) {
+            throw new ParameterException(spec.commandLine(), "--baseline-rounds must be 1 to 10, not " + baselineRounds);
+        }
+        List<String> args = new ArrayList<>(List.of(CareLedgerCli.springArguments(spec, springArgs)));
+        if (args.stream().noneMatch(a -> a.startsWith("--spring.datasource.url=") || a.startsWith("--careledger.embedded-db.data-dir="))) {
+            args.add("--careledger.embedded-db.data-dir=./data/bench-load");
+        }
+        args.add("--careledger.demo.enabled=false");
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("command: " + CareLedgerCli.asGiven(spec));
+        out.println("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs, max heap "
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB, " + ManagementFactory.getRuntimeMXBean()
+                .getInputArguments());
+        try (ConfigurableApplicationContext ledger = DemoCommand.bootLedger(args.toArray(String[]::new))) {
+            DataSource dataSource = ledger.getBean(DataSource.class);
+            LoadBenchmark bench = new LoadBenchmark(dataSource);
+            out.println("PostgreSQL: " + new RebuildBenchmark(dataSource, null).durabilitySettings());
+            DemoLoader loader = new DemoLoader(ledger.getBean(Registers.class), ledger.getBean(BulkWriter.class));
+            if (loader.loaded() || bench.databaseSizeAndEvents()[1] > 1) {
+                throw new ParameterException(spec.commandLine(), "bench-load needs an empty ledger (this one holds "
+                        + bench.databaseSizeAndEvents()[1] + " events): point it at a new data directory");
+            }
+            LoadBenchmark.Mark start = bench.mark();
+            DemoLoader.Result loaded = loader.load(patients, seed, threads, DemoLoader.Progress.NONE);
+            LoadBenchmark.Cost load = bench.since(start);
+            BenchReadsCommand.awaitProcessors(ledger, out, 600);
+            LoadBenchmark.Cost caughtUp = bench.since(start);
+            long[] sizeAndEvents = bench.databaseSizeAndEvents();
+            long events = loaded.commands();
+            out.println(String.format(Locale.ROOT, "subject: demo region (seed %d, %d patients) through the bulk path: "
+                    + "%d events in %.1f s (%.0f events/s, %.0f patients/s, %d threads); CPU %.1f s JVM + %.1f s "
+                    + "server; streaming processors caught up at %.1f s", seed, patients, events,
+                    load.wall().toMillis() / 1000.0, events / seconds(load), patients / seconds(load), threads,
+                    load.jvmCpuSeconds(), load.serverCpuSeconds(), caughtUp.wall().toMillis() / 1000.0));
+            out.println(String.format(Locale.ROOT, "database: %.1f MB for %d events (%.0f bytes per event, views "
+                    + "and audit trail included); peak heap %d MB", sizeAndEvents[0] / 1e6, sizeAndEvents[1],
+                    (double) sizeAndEvents[0] / sizeAndEvents[1], peakHeapMb()));
+            long rows = bench.loadRows();
+            int batch = Math.max(1, (int) (events / Math.max(1, (patients + 99) / 100)));
+            out.println("| run | event rows | s | rows/s | CPU s (JVM + server) | ratio subject/raw events/s "
+                    + "| ratio raw/subject CPU per event |");
+            out.println("| --- | --- | --- | --- | --- | --- | --- |");
+            out.println(String.format(Locale.ROOT, "| bulk path (subject) | %d | %.2f | %.0f | %.1f | | |", events,
+                    seconds(load), events / seconds(load), load.cpuSeconds()));
+            double worst = Double.MAX_VALUE;
+            try {
+                for (int round = 1; round <= baselineRounds; round++) {
+                    LoadBenchmark.Cost raw = bench.rawInserts(batch);
+                    double ratio = (events / seconds(load)) / (rows / seconds(raw));
+                    double cpuRatio = (raw.cpuSeconds() / rows) / (load.cpuSeconds() / events);
+                    worst = Math.min(worst, ratio);
+                    out.println(String.format(Locale.ROOT, "| raw INSERT %d (batches of %d) | %d | %.2f | %.0f | %.1f "
+                            + "| %.2f | %.2f |", round, batch, rows, seconds(raw), rows / seconds(raw),
+                            raw.cpuSeconds(), ratio, cpuRatio));
+                    out.flush();
+                }
+            } finally {
+                bench.dropRawTable();
+            }
+            out.println(String.format(Locale.ROOT, "goal: bulk path events/s >= 50 %% of the raw batch INSERT's; "
+                    + "worst %.0f %% (%s)", worst * 100, worst >= 0.5 ? "met" : "NOT met"));
+        }
+        return CareLedgerCli.OK;
+    }
+
+    private static double seconds(LoadBenchmark.Cost cost) {
+        return Math.max(1e-9, cost.wall().toNanos() / 1e9);
+    }
+
+    private static long peakHeapMb() {
+        long peak = 0;
+        for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                MemoryUsage usage = pool.getPeakUsage();
+                peak += usage == null ? 0 : usage.getUsed();
+            }
+        }
+        return peak / (1024 * 1024);
+    }
+}
