@@ -245,7 +245,8 @@ public class PatientRecord {
 
     private static void requireCodedAsSectionNeeds(Section section, EntryContent content) {
         if (section.requiresCode()) {
-            require(content.code() != null, INVALID_CLINICAL_CODE, section + " entries need a clinical code");
+            // a migrated entry coded only in a system the ledger does not code in (LOINC, RxNorm, CVX...) is coded too
+            require(content.hasCode(), INVALID_CLINICAL_CODE, section + " entries need a clinical code");
         }
         if (content.code() != null) {
             ClinicalCode.CodeSystem expected = section == Section.MEDICATIONS

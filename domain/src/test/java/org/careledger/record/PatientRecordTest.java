@@ -467,6 +467,18 @@ class PatientRecordTest {
                     Kind.INVALID_CLINICAL_CODE);
         }
 
+        @ParameterizedTest(name = "migrated {0} coded only in its source system")
+        @CsvSource({"PROBLEMS", "MEDICATIONS", "ALLERGIES", "OBSERVATIONS", "TEST_RESULTS", "IMMUNISATIONS"})
+        void a_migrated_entry_coded_only_by_its_source_codings_is_a_coded_entry(Section section) {
+            EntryContent loincOnly = new EntryContent(null, "Glucose", null, null, java.time.LocalDate.of(2024, 5, 2),
+                    null, java.util.List.of(new SourceCoding(SourceCoding.LOINC, "2339-0", "Glucose")),
+                    new SourceReference("urn:careledger:source:test", "Observation", "o1"));
+            fixture.given(REGISTERED_AT_PRACTICE)
+                    .when(new RecordEntry(PATIENT, OTHER_ENTRY, section, loincOnly, Sensitivity.NORMAL, GP_AT_PRACTICE, AT))
+                    .expectEvents(new EntryRecorded(PATIENT, OTHER_ENTRY, section, loincOnly, Sensitivity.NORMAL,
+                            GP_AT_PRACTICE, AT));
+        }
+
         @Test
         void an_entry_without_a_sensitivity_is_refused() {
             expectRefused(fixture.given(REGISTERED_AT_PRACTICE)

@@ -115,4 +115,16 @@ class CareLedgerCliTest {
         assertThat(CareLedgerCli.handles("demo")).isTrue();
         assertThat(CareLedgerCli.handles("--server.port=8080")).isFalse();
     }
+
+    @Test
+    void importRefusesBadInputBeforeBooting() {
+        assertThat(run("import")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("import", "no-such-dir-" + System.nanoTime())).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("import", "--practice", "not an ods code", ".")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("import", "--source", "not a uri", ".")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("import", "--batch", "0", ".")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(err.toString().strip().lines()).hasSize(5).allSatisfy(line -> assertThat(line).startsWith("import: "));
+        assertThat(out.toString()).isEmpty();
+        assertThat(CareLedgerCli.handles("import")).isTrue();
+    }
 }

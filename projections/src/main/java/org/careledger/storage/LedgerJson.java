@@ -41,7 +41,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *     <li>single-value id records of {@code org.careledger.shared} ({@code NhsNumber}, {@code OdsCode},
  *     {@code UserId}, ... : any record there with exactly one component named {@code value} of type String or
  *     UUID) as plain JSON strings, read back through their canonical constructors (so validation runs);</li>
- *     <li>unknown properties are ignored, so an older reader survives a newer event with an added field.</li>
+ *     <li>unknown properties are ignored, so an older reader survives a newer event with an added field;</li>
+ *     <li>an entry's migration provenance ({@code EntryContent.codings}, {@code EntryContent.source}) is written
+ *     only when present: entries written in CareLedger are stored exactly as before those fields existed, and
+ *     revision-1 JSON without them reads as "no source" (docs/events.md, EntryContentContractTest).</li>
  * </ul>
  * {@link #snapshotMapper()} additionally reads and writes objects by their fields (any visibility) and ignores
  * getters: aggregates have a no-arg constructor and private fields, and their snapshot is their exact state.
@@ -68,7 +71,17 @@ public final class LedgerJson {
         mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         mapper.enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         mapper.setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+        mapper.addMixIn(org.careledger.record.EntryContent.class, EntryContentProvenance.class);
         return mapper;
+    }
+
+    /** Omits an entry's migration provenance when there is none (entries written in CareLedger). */
+    abstract static class EntryContentProvenance {
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        abstract java.util.List<org.careledger.record.SourceCoding> codings();
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        abstract org.careledger.record.SourceReference source();
     }
 
     /** The mapper for aggregate snapshots: the same, but objects are their fields (any visibility), no getters. */

@@ -70,6 +70,8 @@ import static org.careledger.api.fhir.FhirIds.urn;
  *       meta.tag = its record section, meta.security = its sensitivity (CareLedger code plus the HL7
  *       confidentiality code: NORMAL N, PRIVATE R, SEALED V, WITHHELD_FROM_PATIENT R). meta.lastUpdated only for
  *       version 1 (the read knows when an entry was recorded, not when it was last amended).</li>
+ *   <li>Migrated entries (docs/migration.md): every coding the source gave follows the ledger's code, with its own
+ *       system and display; meta.source = the source system URI + {@code #Type/id} of the source resource.</li>
  *   <li>Codes: SNOMED CT {@value FhirIds#SNOMED}, dm+d {@value FhirIds#DMD}, display = the display term. Free text
  *       goes to a note, except where it is the resource's content (DocumentReference, CarePlan, uncoded
  *       DEMOGRAPHICS entries).</li>
@@ -127,6 +129,7 @@ public final class RecordBundleMapper {
             DomainResource resource = entryResource(b, e.section(), e.entry(), e.content(), author, organisation,
                     e.recordedAt());
             label(resource, e.entry(), e.version(), e.section(), e.sensitivity(), e.version() == 1 ? e.recordedAt() : null);
+            source(resource, e.content());
             b.add(resource);
             String agent = e.author().value() + "|" + (e.authoringOrganisation() == null ? ""
                     : e.authoringOrganisation().value());
@@ -196,6 +199,7 @@ public final class RecordBundleMapper {
             Reference organisation = v.by().organisation() == null ? null : b.organisation(v.by().organisation());
             DomainResource resource = entryResource(b, section, v.entry(), v.content(), author, organisation, v.at());
             label(resource, v.entry(), v.version(), section, sensitivity.get(v.entry()), v.at());
+            source(resource, v.content());
             // a history Bundle holds several versions of one resource: each entry's fullUrl names the version
             b.addVersion(resource, v.version());
             Provenance p = provenance(resource, v.entry(), v.version(), v.at(),
@@ -275,7 +279,7 @@ public final class RecordBundleMapper {
                 if (content.value() != null) {
                     o.setValue(quantity(content.value()));
                 }
-                if (content.code() != null) {
+                if (content.hasCode()) {
                     o.setCode(code(content));
                     if (content.text() != null) {
                         o.addNote(new Annotation().setText(content.text()));
@@ -310,7 +314,7 @@ public final class RecordBundleMapper {
                 p.addIdentifier(FhirIds.entry(entry));
                 p.setStatus(CarePlan.CarePlanStatus.ACTIVE);
                 p.setIntent(CarePlan.CarePlanIntent.PLAN);
-                if (content.code() != null) {
+                if (content.hasCode()) {
                     p.addCategory(code(content));
                 }
                 p.setTitle(content.displayTerm() != null ? content.displayTerm() : "Care plan");
@@ -331,7 +335,7 @@ public final class RecordBundleMapper {
                 d.setId(id);
                 d.addIdentifier(FhirIds.entry(entry));
                 d.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
-                d.setType(content.code() != null ? code(content) : new CodeableConcept().setText(sectionDisplay(section)));
+                d.setType(content.hasCode() ? code(content) : new CodeableConcept().setText(sectionDisplay(section)));
                 d.addCategory(new CodeableConcept(sectionCoding(section)));
                 d.setSubject(subject);
                 d.setDateElement(instant(recordedAt));
@@ -372,6 +376,16 @@ public final class RecordBundleMapper {
         }
     }
 
+    /**
+     * A migrated entry names where it came from: meta.source = the source system's URI with the source resource as
+     * its fragment ({@code urn:...#Condition/8c1d...}).
+     */
+    private static void source(DomainResource resource, EntryContent content) {
+        if (content != null && content.source() != null) {
+            resource.getMeta().setSource(content.source().system() + "#" + content.source().relativeReference());
+        }
+    }
+
     private static Provenance provenance(DomainResource resource, EntryId entry, int version, Instant at,
                                          String activity, Reference author, Reference organisation) {
         Provenance p = new Provenance();
@@ -407,10 +421,18 @@ public final class RecordBundleMapper {
 
     private static CodeableConcept code(EntryContent content) {
         CodeableConcept concept = new CodeableConcept();
-        if (content.code() != null) {
+        if (content.hasCode()) {
             ClinicalCode code = content.code();
-            String system = code.system() == ClinicalCode.CodeSystem.DMD ? FhirIds.DMD : FhirIds.SNOMED;
-            concept.addCoding(new Coding(system, code.code(), content.displayTerm()));
+            String system = code == null ? null : code.system() == ClinicalCode.CodeSystem.DMD ? FhirIds.DMD : FhirIds.SNOMED;
+            if (code != null) {
+                concept.addCoding(new Coding(system, code.code(), content.displayTerm()));
+            }
+            // a migrated entry: every coding its source system gave, with its own system and display
+            for (org.careledger.record.SourceCoding c : content.codings()) {
+                if (code == null || !(c.system().equals(system) && c.code().equals(code.code()))) {
+                    concept.addCoding(new Coding(c.system(), c.code(), c.display()));
+                }
+            }
             concept.setText(content.displayTerm());
         } else {
             concept.setText(content.displayTerm() != null ? content.displayTerm() : content.text());

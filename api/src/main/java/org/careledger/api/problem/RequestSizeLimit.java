@@ -17,18 +17,26 @@ import java.io.IOException;
 
 /**
  * Refuses request bodies over {@code careledger.api.max-request-bytes} (default 256 KiB; the largest legitimate
- * body, an entry with 20,000 characters of free text, is well below it) with 413 problem+json: at once when
+ * body, an entry with 20,000 characters of free text, is well below it; the FHIR import at {@value #IMPORTS}:
+ * {@code careledger.api.max-import-bytes}, default 64 MiB, streamed) with 413 problem+json: at once when
  * Content-Length says so, and while reading when a chunked body grows past it.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class RequestSizeLimit extends OncePerRequestFilter {
 
-    private final long max;
+    private final long defaultMax;
+    private final long importMax;
     private final ProblemResponses problems;
 
-    public RequestSizeLimit(@Value("${careledger.api.max-request-bytes:262144}") long max, ProblemResponses problems) {
-        this.max = max;
+    /** The path of the administrator's FHIR import, whose bodies (a patient's Bundle, NDJSON) are larger. */
+    static final String IMPORTS = "/api/admin/imports";
+
+    public RequestSizeLimit(@Value("${careledger.api.max-request-bytes:262144}") long max,
+                            @Value("${careledger.api.max-import-bytes:67108864}") long importMax,
+                            ProblemResponses problems) {
+        this.defaultMax = max;
+        this.importMax = importMax;
         this.problems = problems;
     }
 
@@ -42,6 +50,7 @@ public class RequestSizeLimit extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long max = request.getRequestURI().equals(IMPORTS) ? importMax : defaultMax;
         if (request.getContentLengthLong() > max) {
             problems.write(request, response, Problem.PAYLOAD_TOO_LARGE, "A request body may hold at most " + max + " bytes.");
             return;

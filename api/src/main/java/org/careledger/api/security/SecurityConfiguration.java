@@ -142,6 +142,7 @@ public class SecurityConfiguration {
                         .requestMatchers("/api/audit/**").hasRole(IG_OFFICER.name())
                         .requestMatchers("/api/policy/**").hasAnyRole(ADMINISTRATOR.name(), IG_OFFICER.name())
                         .requestMatchers("/api/directory/**").hasRole(ADMINISTRATOR.name())
+                        .requestMatchers("/api/admin/**").hasRole(ADMINISTRATOR.name())
                         .requestMatchers("/api/whoami").authenticated()
                         // FHIR: the same rules as the REST equivalents
                         .requestMatchers(HttpMethod.GET, "/fhir/me/**").hasRole(PATIENT.name())

@@ -1,0 +1,672 @@
+package org.careledger.migration;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.util.FhirTerser;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.careledger.bulk.BulkWriter;
+import org.careledger.record.Demographics;
+import org.careledger.record.RecordEntry;
+import org.careledger.record.RegisterPatient;
+import org.careledger.shared.Actor;
+import org.careledger.shared.Command;
+import org.careledger.shared.NhsNumber;
+import org.careledger.shared.OdsCode;
+import org.careledger.shared.Refusal;
+import org.careledger.shared.Role;
+import org.careledger.shared.Sensitivity;
+import org.careledger.shared.UserId;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Imports FHIR R4 patient data into the ledger (issue 9, docs/migration.md): Bundles (transaction, batch,
+ * collection; one file per patient as Synthea writes them) and bulk NDJSON (one file per resource type). The shared
+ * Organization / Practitioner / PractitionerRole / Location files (Synthea's hospitalInformation*.json and
+ * practitionerInformation*.json, or NDJSON files of those types) are loaded first.
+ * <p>
+ * Bundles are streamed: Jackson walks {@code entry} and HAPI parses one resource at a time, which is mapped at once
+ * and dropped, so memory holds one patient's mapped entries, never the file. A patient is all or nothing: any
+ * resource of theirs that cannot be mapped (invalid code, unknown reference, text the ledger cannot hold) rejects
+ * the patient with the file, the resource id and the reason, and the others continue. Patients already in the
+ * ledger with identical demographics are skipped (a re-run adds nothing, and an interrupted run continues), a
+ * duplicate NHS number with different demographics is rejected. Patients are written through {@link BulkWriter},
+ * one patient atomically, many per call.
+ */
+public final class FhirImport {
+
+    /** How patients are imported. */
+    public record Options(String sourceSystem, OdsCode practice, boolean assignNhsNumbers, int batchSize) {
+        public Options {
+            Refusal.requireValue(sourceSystem, "source system");
+            if (!sourceSystem.matches("[a-zA-Z][a-zA-Z0-9+.-]*:\\S{1,190}")) {
+                throw new Refusal(Refusal.Kind.INVALID_INPUT, "the source system is a URI (urn:..., https://...)");
+            }
+            if (batchSize < 1 || batchSize > 1000) {
+                throw new Refusal(Refusal.Kind.INVALID_INPUT, "the batch size is 1 to 1000 patients");
+            }
+        }
+    }
+
+    /** Progress: patients done (imported, skipped or rejected) of those expected, and events written. */
+    public interface Progress {
+        Progress NONE = (done, total, events) -> {
+        };
+
+        void update(int patientsDone, int patientsTotal, long events);
+    }
+
+    public static final String DEFAULT_SOURCE_SYSTEM = "urn:careledger:source:fhir-import";
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+    private static final Pattern PATIENT_REFERENCE =
+            Pattern.compile("\"reference\"\\s*:\\s*\"(?:urn:uuid:|Patient/)([A-Za-z0-9\\-.]{1,64})\"");
+    private static final int MAX_NHS_ATTEMPTS = 50;
+
+    private final BulkWriter writer;
+    private final LedgerPatients ledger;
+    private final Options options;
+    private final FhirMapping mapping;
+    private final Instant at;
+    private final ObjectMapper json = new ObjectMapper();
+    private final IParser parser = FHIR.newJsonParser();
+    private final FhirTerser terser = FHIR.newTerser();
+    private final ReferenceData referenceData = new ReferenceData();
+    private final Map<NhsNumber, Demographics> seen = new HashMap<>();
+    private final List<PatientCommands> pending = new ArrayList<>();
+    private final ImportReport report = new ImportReport();
+    private Progress progress = Progress.NONE;
+    private int patientsDone;
+    private int patientsTotal;
+
+    public FhirImport(BulkWriter writer, LedgerPatients ledger, Options options, Clock clock) {
+        this.writer = writer;
+        this.ledger = ledger;
+        this.options = options;
+        this.mapping = new FhirMapping(options.sourceSystem());
+        this.at = clock.instant();
+    }
+
+    /** The user every migrated command is written by: a name-based UUID of the source system (docs/migration.md). */
+    public static UserId migrationUser(String sourceSystem) {
+        return new UserId(UUID.nameUUIDFromBytes(("careledger-migration|" + sourceSystem).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A patient's commands and what of the source they came from, on their way to the BulkWriter. */
+    private record PatientCommands(String file, String resource, BulkWriter.PatientCommands commands,
+                                   Map<String, Long> mappedTypes) {
+    }
+
+    // ---- files -------------------------------------------------------------------------------------------------
+
+    /**
+     * Imports the files and directories given (a directory: its *.json and *.ndjson files): the shared
+     * reference files first, then the patient bundles, then the NDJSON patient data.
+     */
+    public ImportReport run(List<Path> inputs, Progress progress) throws IOException {
+        long started = System.nanoTime();
+        this.progress = progress;
+        List<Path> files = new ArrayList<>();
+        for (Path input : inputs) {
+            if (Files.isDirectory(input)) {
+                try (Stream<Path> list = Files.list(input)) {
+                    list.filter(p -> name(p).endsWith(".json") || name(p).endsWith(".ndjson")).sorted().forEach(files::add);
+                }
+            } else if (Files.isRegularFile(input)) {
+                files.add(input);
+            } else {
+                throw new IllegalArgumentException("no such file or directory: " + input);
+            }
+        }
+        List<Path> shared = files.stream().filter(FhirImport::isSharedFile).toList();
+        List<Path> bundles = files.stream().filter(p -> !isSharedFile(p) && name(p).endsWith(".json")).toList();
+        List<Path> ndjson = files.stream().filter(p -> !isSharedFile(p) && name(p).endsWith(".ndjson"))
+                .sorted(Comparator.comparing((Path p) -> !name(p).startsWith("Patient")).thenComparing(FhirImport::name))
+                .toList();
+        patientsTotal = bundles.size();
+        for (Path p : ndjson) {
+            if (name(p).startsWith("Patient")) {
+                try (Stream<String> lines = Files.lines(p)) {
+                    patientsTotal += (int) lines.filter(l -> !l.isBlank()).count();
+                }
+            }
+        }
+        for (Path p : shared) {
+            if (name(p).endsWith(".ndjson")) {
+                try (InputStream in = Files.newInputStream(p)) {
+                    readNdjson(name(p), in, null);
+                }
+            } else {
+                try (InputStream in = Files.newInputStream(p)) {
+                    readBundle(name(p), in);
+                }
+            }
+        }
+        for (Path p : bundles) {
+            try (InputStream in = Files.newInputStream(p)) {
+                readBundle(name(p), in);
+            }
+        }
+        if (!ndjson.isEmpty()) {
+            NdjsonPatients patients = new NdjsonPatients();
+            for (Path p : ndjson) {
+                try (InputStream in = Files.newInputStream(p)) {
+                    readNdjson(name(p), in, patients);
+                }
+            }
+            patients.finish();
+        }
+        flush();
+        report.wallTime(Duration.ofNanos(System.nanoTime() - started));
+        return report;
+    }
+
+    /** Imports one body (a Bundle, or NDJSON when {@code ndjson}): the HTTP endpoint's way in. */
+    public ImportReport run(String name, InputStream body, boolean ndjson) throws IOException {
+        long started = System.nanoTime();
+        if (ndjson) {
+            NdjsonPatients patients = new NdjsonPatients();
+            readNdjson(name, body, patients);
+            patients.finish();
+        } else {
+            readBundle(name, body);
+        }
+        flush();
+        report.wallTime(Duration.ofNanos(System.nanoTime() - started));
+        return report;
+    }
+
+    static boolean isSharedFile(Path p) {
+        String n = name(p);
+        if (n.startsWith("hospitalInformation") || n.startsWith("practitionerInformation")) {
+            return true;
+        }
+        return n.endsWith(".ndjson") && ReferenceData.TYPES.stream().anyMatch(t -> n.startsWith(t + ".") || n.startsWith(t + "-"));
+    }
+
+    private static String name(Path p) {
+        return p.getFileName().toString();
+    }
+
+    // ---- Bundles -----------------------------------------------------------------------------------------------
+
+    /** One file's resources, mapped as they stream by, grouped by patient at the end of the file. */
+    private final class FileAssembly {
+        final String file;
+        final Set<String> known = new HashSet<>();
+        final Map<String, PatientAssembly> patientsByRef = new LinkedHashMap<>();
+        final List<PatientAssembly> patients = new ArrayList<>();
+        final List<Pending> entries = new ArrayList<>();
+        /** Medication resources' codes, for medicines given by reference (read before the resources citing them). */
+        final Map<String, org.hl7.fhir.r4.model.CodeableConcept> medications = new HashMap<>();
+
+        FileAssembly(String file) {
+            this.file = file;
+        }
+
+        void resource(String fullUrl, Resource resource) {
+            String type = resource.fhirType();
+            String id = resource.getIdElement().getIdPart();
+            if (fullUrl != null) {
+                known.add(fullUrl);
+            }
+            if (id != null) {
+                known.add(type + "/" + id);
+                known.add("urn:uuid:" + id);
+            }
+            if (referenceData.add(resource, fullUrl)) {
+                report.referenceData(type);
+                return;
+            }
+            if (resource instanceof Patient patient) {
+                PatientAssembly p = new PatientAssembly(file, patient);
+                patients.add(p);
+                if (fullUrl != null) {
+                    patientsByRef.put(fullUrl, p);
+                }
+                if (id != null) {
+                    patientsByRef.put("Patient/" + id, p);
+                    patientsByRef.put("urn:uuid:" + id, p);
+                }
+                return;
+            }
+            if (resource instanceof org.hl7.fhir.r4.model.Medication m && m.hasCode()) {
+                // its code reaches the MedicationRequest/MedicationStatement citing it
+                if (fullUrl != null) {
+                    medications.put(fullUrl, m.getCode());
+                }
+                medications.put("Medication/" + id, m.getCode());
+                medications.put("urn:uuid:" + id, m.getCode());
+                report.referenceData(type);
+                return;
+            }
+            if (!FhirMapping.ENTRY_TYPES.contains(type)) {
+                report.unmapped(type);
+                return;
+            }
+            entries.add(pending(resource, medications::get));
+        }
+
+        void pendingError(String what, String reason) {
+            entries.add(new Pending(what, null, null, List.of(), reason));
+        }
+
+        void finish() {
+            for (Pending e : entries) {
+                if (e.subject == null && e.error != null) {
+                    // an unreadable resource: whose it is cannot be known, so none of the file's patients is safe
+                    for (PatientAssembly q : patients) {
+                        q.reject(e.resource, e.error);
+                    }
+                    if (patients.isEmpty()) {
+                        report.rejectedFile(file, e.resource + ": " + e.error);
+                        countRejected(1);
+                    }
+                    continue;
+                }
+                PatientAssembly p = e.subject == null ? null : patientsByRef.get(e.subject);
+                if (p == null) {
+                    // a resource about nobody in this file: its patient cannot be known, so none of the file's is safe
+                    String reason = "unknown reference: subject " + (e.subject == null ? "(none)" : e.subject);
+                    for (PatientAssembly q : patients) {
+                        q.reject(e.resource, reason);
+                    }
+                    if (patients.isEmpty()) {
+                        report.rejectedFile(file, e.resource + ": " + reason);
+                        countRejected(1);
+                    }
+                    continue;
+                }
+                p.add(e, this::isKnown);
+            }
+            for (PatientAssembly p : patients) {
+                p.checkReferences(this::isKnown);
+                submit(p);
+            }
+        }
+
+        boolean isKnown(String reference) {
+            return known.contains(reference) || referenceData.knows(reference);
+        }
+    }
+
+    private void readBundle(String file, InputStream in) throws IOException {
+        FileAssembly assembly = new FileAssembly(file);
+        String resourceType = null;
+        String bundleType = null;
+        try (JsonParser p = new JsonFactory(json).createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                report.rejectedFile(file, "not a JSON object (a FHIR Bundle)");
+                return;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("resourceType") && value == JsonToken.VALUE_STRING) {
+                    resourceType = p.getText();
+                } else if (field.equals("type") && value == JsonToken.VALUE_STRING) {
+                    bundleType = p.getText();
+                } else if (field.equals("entry") && value == JsonToken.START_ARRAY) {
+                    int index = 0;
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        JsonNode entry = json.readTree(p);
+                        entry(assembly, file, index++, entry);
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (JsonProcessingException e) {
+            report.rejectedFile(file, "invalid JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr());
+            countRejected(assembly.patients.size() == 0 ? 1 : assembly.patients.size());
+            return;
+        }
+        if (!"Bundle".equals(resourceType)) {
+            report.rejectedFile(file, "not a FHIR Bundle (resourceType " + resourceType + ")");
+            countRejected(1);
+            return;
+        }
+        if (!Set.of("transaction", "batch", "collection").contains(bundleType)) {
+            report.rejectedFile(file, "Bundle type " + bundleType + " is not imported (transaction, batch or collection)");
+            countRejected(1);
+            return;
+        }
+        assembly.finish();
+    }
+
+    private void entry(FileAssembly assembly, String file, int index, JsonNode entry) {
+        JsonNode node = entry.path("resource");
+        String fullUrl = entry.path("fullUrl").isTextual() ? entry.path("fullUrl").asText() : null;
+        String what = node.path("resourceType").asText("?") + "/" + node.path("id").asText("?");
+        if (!node.isObject()) {
+            assembly.pendingError("entry " + index, "a Bundle entry without a resource");
+            return;
+        }
+        Resource resource;
+        try {
+            resource = (Resource) parser.parseResource(node.toString());
+        } catch (DataFormatException | ClassCastException e) {
+            assembly.pendingError(what, "not a valid FHIR R4 resource");
+            return;
+        }
+        assembly.resource(fullUrl, resource);
+    }
+
+    // ---- NDJSON ------------------------------------------------------------------------------------------------
+
+    /** NDJSON patient data: resources of every file grouped by patient; submitted when all files are read. */
+    private final class NdjsonPatients {
+        final FileAssembly all = new FileAssembly("(ndjson)");
+        final Map<String, String> fileOfPatient = new HashMap<>();
+        final List<String> broken = new ArrayList<>();
+
+        void finish() {
+            for (String b : broken) {
+                Matcher m = PATIENT_REFERENCE.matcher(b);
+                // an unreadable line is pinned on the patient it names; one that names nobody stops everything
+                if (!m.find()) {
+                    report.rejectedFile("(ndjson)", "an unreadable line names no patient: nothing imported");
+                    countRejected(all.patients.size());
+                    return;
+                }
+                PatientAssembly p = all.patientsByRef.get("Patient/" + m.group(1));
+                if (p != null) {
+                    p.reject("(unreadable line)", "invalid JSON or not a valid FHIR R4 resource");
+                }
+            }
+            all.finish();
+        }
+    }
+
+    private void readNdjson(String file, InputStream in, NdjsonPatients patients) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        FileAssembly shared = new FileAssembly(file);
+        String line;
+        int lineNo = 0;
+        while ((line = reader.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            Resource resource;
+            try {
+                resource = (Resource) parser.parseResource(line);
+            } catch (DataFormatException | ClassCastException e) {
+                if (patients == null) {
+                    report.rejectedFile(file, "line " + lineNo + ": invalid JSON or not a valid FHIR R4 resource");
+                } else {
+                    report.rejectedFile(file, "line " + lineNo + ": invalid JSON or not a valid FHIR R4 resource");
+                    patients.broken.add(line.length() > 100_000 ? line.substring(0, 100_000) : line);
+                }
+                continue;
+            }
+            if (patients == null) {
+                shared.resource(null, resource);
+            } else {
+                if (resource instanceof Patient) {
+                    patients.fileOfPatient.put(resource.getIdElement().getIdPart(), file);
+                }
+                patients.all.resource(null, resource);
+            }
+        }
+        if (patients == null) {
+            shared.finish(); // a shared file holding anything else: its patients and entries are not dropped
+        }
+    }
+
+    // ---- one patient -------------------------------------------------------------------------------------------
+
+    /** A mapped (or refused) clinical resource waiting for its patient. */
+    private record Pending(String resource, String subject, FhirMapping.MappedEntry entry, List<String> references,
+                           String error) {
+    }
+
+    private Pending pending(Resource resource,
+                            java.util.function.Function<String, org.hl7.fhir.r4.model.CodeableConcept> medications) {
+        String what = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+        String subject = subject(resource);
+        List<String> references = new ArrayList<>();
+        for (Reference r : terser.getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+            String ref = r.getReference();
+            if (ref != null && !ref.startsWith("#") && !ref.startsWith("http://") && !ref.startsWith("https://")) {
+                references.add(ref);
+            }
+        }
+        try {
+            FhirMapping.MappedEntry entry = mapping.entry(resource, medications);
+            return new Pending(what, subject, entry, references, null);
+        } catch (Refusal r) {
+            return new Pending(what, subject, null, references, r.getMessage());
+        }
+    }
+
+    private static String subject(Resource r) {
+        for (String field : List.of("subject", "patient")) {
+            if (r.getNamedProperty(field) != null && r.getNamedProperty(field).hasValues()
+                    && r.getNamedProperty(field).getValues().get(0) instanceof Reference ref) {
+                return ref.getReference();
+            }
+        }
+        return null;
+    }
+
+    private final class PatientAssembly {
+        final String file;
+        final String resource;
+        final Patient patient;
+        final Map<org.careledger.shared.EntryId, FhirMapping.MappedEntry> entries = new LinkedHashMap<>();
+        final Map<String, Long> mappedTypes = new TreeMap<>();
+        final List<String> references = new ArrayList<>();
+        String rejectedResource;
+        String rejection;
+
+        PatientAssembly(String file, Patient patient) {
+            this.file = file;
+            this.patient = patient;
+            this.resource = "Patient/" + patient.getIdElement().getIdPart();
+            patient.getGeneralPractitioner().forEach(r -> references.add(r.getReference()));
+            if (patient.hasManagingOrganization()) {
+                references.add(patient.getManagingOrganization().getReference());
+            }
+        }
+
+        void reject(String what, String reason) {
+            if (rejection == null) {
+                rejectedResource = what;
+                rejection = reason;
+            }
+        }
+
+        void add(Pending e, java.util.function.Predicate<String> known) {
+            if (e.error != null) {
+                reject(e.resource, e.error);
+                return;
+            }
+            references.addAll(e.references);
+            if (e.entry == null) {
+                mappedTypes.merge(e.resource.substring(0, e.resource.indexOf('/')) + " (entered in error: not imported)", 0L, Long::sum);
+                report.unmapped(e.resource.substring(0, e.resource.indexOf('/')) + " (entered-in-error)");
+                return;
+            }
+            FhirMapping.MappedEntry earlier = entries.putIfAbsent(e.entry.entry(), e.entry);
+            if (earlier != null && !earlier.equals(e.entry)) {
+                reject(e.resource, "the same resource twice with different content");
+            } else if (earlier == null) {
+                mappedTypes.merge(e.resource.substring(0, e.resource.indexOf('/')), 1L, Long::sum);
+            }
+        }
+
+        void checkReferences(java.util.function.Predicate<String> known) {
+            for (String ref : references) {
+                if (ref != null && !known.test(ref)) {
+                    reject(resource, "unknown reference " + ref);
+                    return;
+                }
+            }
+        }
+    }
+
+    private void submit(PatientAssembly p) {
+        p.mappedTypes.values().removeIf(n -> n == 0L);
+        if (p.rejection != null) {
+            reject(p.file, p.rejectedResource, p.rejection);
+            return;
+        }
+        try {
+            Demographics demographics = FhirMapping.demographics(p.patient);
+            NhsNumber nhs = FhirMapping.nhsNumber(p.patient);
+            if (nhs == null && !options.assignNhsNumbers()) {
+                reject(p.file, p.resource, "no NHS number (identifier system " + FhirMapping.NHS_NUMBER_SYSTEM
+                        + "); assign test-range numbers with --assign-nhs-numbers");
+                return;
+            }
+            OdsCode practice = practice(p);
+            if (practice == null) {
+                reject(p.file, p.resource, "no practice: give --practice or an ODS-coded generalPractitioner");
+                return;
+            }
+            if (nhs != null) {
+                Optional<Demographics> present = present(nhs);
+                if (present.isPresent()) {
+                    if (present.get().equals(demographics)) {
+                        report.skipped();
+                        done(0);
+                    } else {
+                        reject(p.file, p.resource, "duplicate NHS number " + nhs + " with different demographics");
+                    }
+                    return;
+                }
+            } else {
+                for (int attempt = 0; ; attempt++) {
+                    if (attempt == MAX_NHS_ATTEMPTS) {
+                        reject(p.file, p.resource, "no free NHS number in the test range for this patient");
+                        return;
+                    }
+                    NhsNumber candidate = mapping.derivedNhsNumber(p.patient.getIdElement().getIdPart(), attempt);
+                    Optional<Demographics> present = present(candidate);
+                    if (present.isEmpty()) {
+                        nhs = candidate;
+                        break;
+                    }
+                    if (present.get().equals(demographics)) {
+                        report.skipped();
+                        done(0);
+                        return;
+                    }
+                }
+            }
+            seen.put(nhs, demographics);
+            Actor by = Actor.staff(migrationUser(options.sourceSystem()), Role.GP, practice);
+            List<Command> commands = new ArrayList<>(p.entries.size() + 1);
+            commands.add(new RegisterPatient(nhs, demographics, practice, by, at));
+            for (FhirMapping.MappedEntry e : p.entries.values()) {
+                commands.add(new RecordEntry(nhs, e.entry(), e.section(), e.content(), Sensitivity.NORMAL, by, at));
+            }
+            pending.add(new PatientCommands(p.file, p.resource,
+                    new BulkWriter.PatientCommands(p.file + "#" + p.resource, nhs, commands), Map.copyOf(p.mappedTypes)));
+            if (pending.size() >= options.batchSize()) {
+                flush();
+            }
+        } catch (Refusal r) {
+            reject(p.file, p.resource, r.getMessage());
+        }
+    }
+
+    /** A patient already in the ledger, or earlier in this import (not yet written), with their demographics. */
+    private Optional<Demographics> present(NhsNumber nhs) {
+        Demographics earlier = seen.get(nhs);
+        return earlier != null ? Optional.of(earlier) : ledger.demographics(nhs);
+    }
+
+    private OdsCode practice(PatientAssembly p) {
+        if (options.practice() != null) {
+            return options.practice();
+        }
+        List<Reference> candidates = new ArrayList<>(p.patient.getGeneralPractitioner());
+        if (p.patient.hasManagingOrganization()) {
+            candidates.add(p.patient.getManagingOrganization());
+        }
+        for (Reference r : candidates) {
+            Optional<OdsCode> ods = referenceData.ods(r.getReference());
+            if (ods.isPresent()) {
+                return ods.get();
+            }
+            if (r.hasIdentifier() && ReferenceData.ODS_SYSTEM.equals(r.getIdentifier().getSystem())) {
+                return OdsCode.of(r.getIdentifier().getValue());
+            }
+        }
+        return null;
+    }
+
+    private void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<BulkWriter.PatientCommands> batch = pending.stream().map(PatientCommands::commands).toList();
+        List<BulkWriter.Outcome> outcomes = writer.write(batch);
+        long events = 0;
+        for (int i = 0; i < outcomes.size(); i++) {
+            BulkWriter.Outcome o = outcomes.get(i);
+            PatientCommands p = pending.get(i);
+            if (o.written()) {
+                report.imported(o.eventsByType(), p.mappedTypes());
+                events += o.events();
+            } else {
+                seen.remove(p.commands().patient());
+                String what = o.refusedCommand() <= 0 ? p.resource() : "command " + o.refusedCommand() + " of " + p.resource();
+                report.rejectedPatient(p.file(), what, o.reason());
+            }
+        }
+        pending.clear();
+        patientsDone += outcomes.size();
+        progress.update(patientsDone, Math.max(patientsTotal, patientsDone), report.events());
+    }
+
+    private void reject(String file, String resource, String reason) {
+        report.rejectedPatient(file, resource, reason);
+        done(0);
+    }
+
+    private void countRejected(int patients) {
+        patientsDone += patients;
+        progress.update(patientsDone, Math.max(patientsTotal, patientsDone), report.events());
+    }
+
+    private void done(long events) {
+        patientsDone++;
+        progress.update(patientsDone, Math.max(patientsTotal, patientsDone), report.events());
+    }
+}
