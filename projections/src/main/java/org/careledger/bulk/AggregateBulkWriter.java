@@ -140,7 +140,7 @@ public class AggregateBulkWriter implements BulkWriter {
                         Refusal.Kind.ALREADY_EXISTS + ": patient " + p.patient() + " is already in the ledger"));
                 continue;
             }
-            Decided decided = decide(new Unit(p.key(), p.patient(), p.commands()), directory);
+            Decided decided = decide(new Unit(p.key(), p.patient(), p.commands(), null), directory);
             outcomes.add(decided.outcome());
             if (decided.outcome().written()) {
                 accepted.add(decided);
@@ -153,11 +153,14 @@ public class AggregateBulkWriter implements BulkWriter {
     @Override
     public List<Outcome> writeDirectory(List<? extends Command> commands) {
         Map<String, List<Command>> byAggregate = new LinkedHashMap<>();
+        Map<String, List<Integer>> positionsOf = new HashMap<>();
         Map<String, Class<?>> typeOf = new HashMap<>();
-        for (Command command : commands) {
+        for (int i = 0; i < commands.size(); i++) {
+            Command command = commands.get(i);
             AggregateModel<Object> model = modelOf(command);
             String id = targets.resolveTarget(GenericCommandMessage.asCommandMessage(command)).getIdentifier();
             byAggregate.computeIfAbsent(id, k -> new ArrayList<>()).add(command);
+            positionsOf.computeIfAbsent(id, k -> new ArrayList<>()).add(i);
             typeOf.put(id, model.entityClass());
         }
         List<Outcome> outcomes = new ArrayList<>();
@@ -166,7 +169,7 @@ public class AggregateBulkWriter implements BulkWriter {
             List<Unit> phase = new ArrayList<>();
             byAggregate.forEach((id, list) -> {
                 if ((typeOf.get(id) == org.careledger.directory.Organisation.class) == organisations) {
-                    phase.add(new Unit(id, null, list));
+                    phase.add(new Unit(id, null, list, positionsOf.get(id)));
                 }
             });
             for (int from = 0; from < phase.size(); from += DIRECTORY_UNITS_PER_WRITE) {
@@ -214,17 +217,24 @@ public class AggregateBulkWriter implements BulkWriter {
 
     // ---- decide -----------------------------------------------------------------------------------------------
 
-    private record Decided(String key, NhsNumber patient, List<DomainEventMessage<?>> events, Outcome outcome) {
+    /** A decided unit; {@code positions} (directory only) gives each event the position of its command. */
+    private record Decided(String key, NhsNumber patient, List<DomainEventMessage<?>> events, List<Integer> positions,
+                           Outcome outcome) {
     }
 
-    /** Commands decided and stored all or nothing: one patient's, or one directory aggregate's (patient null). */
-    private record Unit(String key, NhsNumber patient, List<? extends Command> commands) {
+    /**
+     * Commands decided and stored all or nothing: one patient's, or one directory aggregate's (patient null, with
+     * each command's position in the directory's list, so the directory is stored in the order it was given: who
+     * holds a role first is who was assigned it first).
+     */
+    private record Unit(String key, NhsNumber patient, List<? extends Command> commands, List<Integer> positions) {
     }
 
     private Decided decide(Unit p, DirectoryCache directory) {
         PatientContext context = new PatientContext(p.patient(), directory);
         Map<String, EventSourcedAggregate<Object>> aggregates = new LinkedHashMap<>();
         List<EventMessage<?>> collected = new ArrayList<>();
+        List<Integer> positions = p.positions() == null ? null : new ArrayList<>();
         SimpleEventBus bus = SimpleEventBus.builder().build();
         bus.subscribe(collected::addAll);
         current.set(context);
@@ -235,6 +245,9 @@ public class AggregateBulkWriter implements BulkWriter {
                 try {
                     handle(command, aggregates, bus);
                     for (EventMessage<?> event : collected.subList(before, collected.size())) {
+                        if (positions != null) {
+                            positions.add(p.positions().get(i));
+                        }
                         readBack.check(event.getPayload());
                         if (context.fold != null) {
                             context.fold.apply(event.getPayload(), event.getIdentifier());
@@ -255,11 +268,11 @@ public class AggregateBulkWriter implements BulkWriter {
             events.add((DomainEventMessage<?>) event);
             byType.merge(event.getPayloadType().getSimpleName(), 1L, Long::sum);
         }
-        return new Decided(p.key(), p.patient(), events, Outcome.written(p.key(), p.patient(), byType));
+        return new Decided(p.key(), p.patient(), events, positions, Outcome.written(p.key(), p.patient(), byType));
     }
 
     private static Decided refused(Unit p, int command, String reason) {
-        return new Decided(p.key(), p.patient(), List.of(), Outcome.refused(p.key(), p.patient(), command, reason));
+        return new Decided(p.key(), p.patient(), List.of(), null, Outcome.refused(p.key(), p.patient(), command, reason));
     }
 
     private void handle(Command command, Map<String, EventSourcedAggregate<Object>> aggregates, SimpleEventBus bus) {
@@ -348,9 +361,30 @@ public class AggregateBulkWriter implements BulkWriter {
         });
     }
 
-    /** Runs of one event type over all the patients' events, each patient's in stream order. */
-    static List<List<DomainEventMessage<?>>> runs(List<Decided> patients) {
-        return BulkScope.runs(patients.stream().map(Decided::events).toList(), DomainEventMessage::getPayloadType);
+    /**
+     * Runs of one event type: over all the patients' events, each patient's in stream order; or, for the directory,
+     * the events in the order of their commands, cut where the type changes.
+     */
+    static List<List<DomainEventMessage<?>>> runs(List<Decided> units) {
+        if (units.stream().allMatch(u -> u.positions() != null)) {
+            List<Map.Entry<Integer, DomainEventMessage<?>>> ordered = new ArrayList<>();
+            for (Decided unit : units) {
+                for (int i = 0; i < unit.events().size(); i++) {
+                    ordered.add(Map.entry(unit.positions().get(i), unit.events().get(i)));
+                }
+            }
+            ordered.sort(Map.Entry.comparingByKey()); // stable: a command's events keep their order
+            List<List<DomainEventMessage<?>>> runs = new ArrayList<>();
+            for (Map.Entry<Integer, DomainEventMessage<?>> e : ordered) {
+                DomainEventMessage<?> event = e.getValue();
+                if (runs.isEmpty() || runs.get(runs.size() - 1).get(0).getPayloadType() != event.getPayloadType()) {
+                    runs.add(new ArrayList<>());
+                }
+                runs.get(runs.size() - 1).add(event);
+            }
+            return runs;
+        }
+        return BulkScope.runs(units.stream().map(Decided::events).toList(), DomainEventMessage::getPayloadType);
     }
 
     /** The global indexes of one run's events, read once when the audit trail first asks (after the append). */
