@@ -10,6 +10,9 @@ import org.careledger.audit.AuditWorld;
 import org.careledger.audit.Channel;
 import org.careledger.audit.PatientSearched;
 import org.careledger.audit.search.PatientSearch;
+import org.careledger.audit.trail.AuditCounts;
+import org.careledger.audit.trail.AuditPeriod;
+import org.careledger.audit.trail.AuditTrail;
 import org.careledger.record.Address;
 import org.careledger.record.Demographics;
 import org.careledger.record.RegisterPatient;
@@ -80,6 +83,8 @@ class ElasticsearchSearchTest {
     SearchProcessors processors;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    AuditTrail trail;
 
     AuditWorld world;
     Instant era;
@@ -160,7 +165,7 @@ class ElasticsearchSearchTest {
                         OR upper(convert_from(payload, 'UTF8')) LIKE '%M12AB%')""",
                 Long.class, PatientSearched.class.getName())).isZero();
         // and the searches reach the audit index, with their shape and who was returned
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        await().ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class).atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             indices.refresh();
             assertThat(hits(SearchIndices.AUDIT_PREFIX + "*", "NAME_AND_POSTCODE")).isPositive();
         });
@@ -173,7 +178,7 @@ class ElasticsearchSearchTest {
         world.refused(peterOwen, Actor.staff(gp.user(), Role.PHARMACIST, OdsCode.of("FB999")), at.plus(1, HOURS));
         String month = SearchIndices.auditIndex(at);
         assertThat(month).isEqualTo("careledger-audit-2031.03");
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        await().ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class).atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             indices.refresh();
             assertThat(count(month)).isEqualTo(2);
         });
@@ -194,12 +199,44 @@ class ElasticsearchSearchTest {
         // a replay from the start of the ledger writes every document again: nothing changes, nothing is added
         long before = count(SearchIndices.AUDIT_PREFIX + "*");
         processors.replay();
-        await().atMost(Duration.ofSeconds(120)).until(processors::caughtUp);
+        await().ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class).atMost(Duration.ofSeconds(120)).until(processors::caughtUp);
         indices.refresh();
         assertThat(count(SearchIndices.AUDIT_PREFIX + "*")).isEqualTo(before);
         assertThat(source(month, accessId)).isEqualTo(access);
         assertThat(meters.get("careledger.search.lag").tag("processor", SearchConfiguration.AUDIT).gauge().value())
                 .isZero();
+    }
+
+    @Test
+    void countsPerUserDayOrganisationBasisAndEmergenciesFromTheIndexEqualTheTrailsAndOnlyIgMayAsk() {
+        Instant monday = Instant.parse("2031-05-05T09:00:00Z");
+        OdsCode clinic = world.organisation(AuditWorld.clinicCode(), OrganisationType.OUTPATIENT_CLINIC, era);
+        Actor counted = world.staff("Cora Counted", Role.GP, practice, era);
+        Actor visitor = world.staff("Vic Visitor", Role.GP, clinic, era);
+        for (int i = 0; i < 3; i++) {
+            world.read(TestData.nhsNumber(), counted, Basis.REGISTERED, monday.plusSeconds(i), List.of());
+        }
+        world.read(TestData.nhsNumber(), counted, Basis.GRANT, monday.plus(24, HOURS), List.of());
+        world.read(peterOwen, visitor, Basis.EMERGENCY, monday.plus(25, HOURS), List.of());
+        AuditPeriod week = new AuditPeriod(monday.minus(1, HOURS), monday.plus(7 * 24, HOURS));
+        await().ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class).atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            indices.refresh();
+            assertThat(count(SearchIndices.auditIndex(monday))).isEqualTo(5);
+        });
+        java.time.ZoneId zone = java.time.ZoneId.of("Europe/London");
+        for (AuditCounts.By by : AuditCounts.By.values()) {
+            for (OdsCode org : java.util.Arrays.asList(null, practice)) {
+                assertThat(trail.counts(AuditWorld.IG, by, org, week)).as(by + " " + org)
+                        .isEqualTo(AuditCounts.fromTrail(jdbc, by, org == null ? null : org.value(), week, zone));
+            }
+        }
+        assertThat(trail.counts(AuditWorld.IG, AuditCounts.By.USER_DAY, practice, week)).containsExactly(
+                new AuditCounts.Bucket(counted.user().value().toString(), LocalDate.of(2031, 5, 5), 3),
+                new AuditCounts.Bucket(counted.user().value().toString(), LocalDate.of(2031, 5, 6), 1));
+        assertThat(trail.counts(AuditWorld.IG, AuditCounts.By.EMERGENCY_DAY, null, week)).containsExactly(
+                new AuditCounts.Bucket("EMERGENCY", LocalDate.of(2031, 5, 6), 1));
+        assertThatThrownBy(() -> trail.counts(gp, AuditCounts.By.BASIS, null, week))
+                .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.NOT_PERMITTED));
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
@@ -222,7 +259,7 @@ class ElasticsearchSearchTest {
     }
 
     private void awaitIndexed() {
-        await().atMost(Duration.ofSeconds(120)).until(() -> {
+        await().ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class).atMost(Duration.ofSeconds(120)).until(() -> {
             indices.refresh();
             return processors.caughtUp() && count(SearchIndices.PATIENTS) >= 7;
         });
