@@ -24,7 +24,8 @@ public record DemographicQuery(List<String> names, LocalDate birthDate, Integer 
     private static final Pattern POSTCODE = Pattern.compile(
             "(?<![A-Z0-9])([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})(?![A-Z0-9])");
     private static final Pattern YEAR = Pattern.compile("(18|19|20)[0-9]{2}");
-    private static final DateTimeFormatter UK_DATE = DateTimeFormatter.ofPattern("d/M/uuuu");
+    private static final DateTimeFormatter UK_DATE = DateTimeFormatter.ofPattern("d/M/uuuu")
+            .withResolverStyle(java.time.format.ResolverStyle.STRICT);
 
     public DemographicQuery {
         names = List.copyOf(names);
