@@ -15,6 +15,10 @@ import org.springframework.context.annotation.PropertySource;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(excludeName = {
+        // search is CareLedger's own (org.careledger.audit.elasticsearch), only when a URL is configured
+        "org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchClientAutoConfiguration",
+        "org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.elasticsearch.ElasticsearchRestHealthContributorAutoConfiguration",
         "org.axonframework.springboot.autoconfig.JpaAutoConfiguration",
         "org.axonframework.springboot.autoconfig.JpaEventStoreAutoConfiguration",
         "org.axonframework.springboot.autoconfig.legacyjpa.JpaJavaxAutoConfiguration",

@@ -10,6 +10,9 @@ import org.springframework.context.annotation.Import;
  * ({@code org.careledger.api.security.DevIdentityProvider}) and must not appear in production.
  */
 @SpringBootApplication(excludeName = {
+        "org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchClientAutoConfiguration",
+        "org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.elasticsearch.ElasticsearchRestHealthContributorAutoConfiguration",
         "org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerAutoConfiguration",
         "org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerJwtAutoConfiguration"
 })

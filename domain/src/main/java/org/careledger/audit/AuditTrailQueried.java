@@ -20,6 +20,8 @@ public record AuditTrailQueried(AuditQuestion question, String subject, Instant 
         /** Time travel over a whole record: who could have seen which sections of a patient's record at an instant. */
         WHO_COULD_HAVE_SEEN_RECORD,
         /** The IG alerts raised from the trail (emergencies, out of hours, many records, shared surname, refusals). */
-        IG_ALERTS
+        IG_ALERTS,
+        /** Counts over the trail: per user and day, per organisation, by basis, emergencies per day (issue 11). */
+        ACCESS_COUNTS
     }
 }

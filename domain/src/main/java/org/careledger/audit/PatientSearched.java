@@ -14,6 +14,12 @@ public record PatientSearched(SearchKind query, List<NhsNumber> returned, Channe
 
     public enum SearchKind {
         NHS_NUMBER,
-        SURNAME_AND_BIRTH_DATE
+        SURNAME_AND_BIRTH_DATE,
+        /** A free-text demographic search (issue 11): a name and a date or year of birth. */
+        NAME_AND_BIRTH,
+        /** ... a name and a postcode. */
+        NAME_AND_POSTCODE,
+        /** ... a name, a date or year of birth and a postcode. */
+        NAME_BIRTH_AND_POSTCODE
     }
 }

@@ -42,9 +42,11 @@ class CareLedgerCliTest {
     void replayAndBenchRefuseBadInputBeforeBooting() {
         assertThat(run("replay", "--everything")).isEqualTo(CareLedgerCli.BAD_INPUT);
         assertThat(run("replay", "not-a-property")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("replay", "--target", "elasticsearch")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("replay", "--target", "solr")).isEqualTo(CareLedgerCli.BAD_INPUT);
         assertThat(run("bench-commands", "--threads", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
         assertThat(run("bench-commands", "--measure", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
-        assertThat(err.toString().strip().lines()).hasSize(4)
+        assertThat(err.toString().strip().lines()).hasSize(6)
                 .allSatisfy(line -> assertThat(line).matches("(replay|bench-commands): .*"));
         assertThat(CareLedgerCli.handles("replay")).isTrue();
         assertThat(CareLedgerCli.handles("bench-commands")).isTrue();

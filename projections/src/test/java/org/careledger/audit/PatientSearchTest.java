@@ -102,4 +102,29 @@ class PatientSearchTest extends LedgerDatabaseTest {
                 .isInstanceOf(Refusal.class);
         assertThat(search.byNhsNumber(gp, Channel.WEB, someone)).isEmpty();
     }
+
+    @Test
+    void withoutElasticsearchADemographicSearchFindsExactSurnamesWithTheYearOfBirthAndIsAuditedByItsShape() {
+        AuditWorld world = new AuditWorld(commands, eventStore, jdbc);
+        Instant era = AuditWorld.newEra();
+        OdsCode practice = world.organisation(AuditWorld.gpCode(), OrganisationType.GP_PRACTICE, era);
+        Actor gp = world.staff("Dr Demo Graphic", Role.GP, practice, era);
+        String surname = "Qzx" + UUID.randomUUID().toString().replaceAll("[^a-f]", "");
+        LocalDate born = LocalDate.of(1972, 2, 29);
+        NhsNumber patient = world.patient(practice, surname, born, era);
+
+        assertThat(search.byDemographics(gp, Channel.WEB, "Test " + surname + " 1972"))
+                .containsExactly(new PatientSearch.Match(patient, born, practice));
+        assertThat(search.byDemographics(gp, Channel.WEB, surname + " 29/2/1972")).hasSize(1);
+        assertThat(search.byDemographics(gp, Channel.WEB, surname + " 1973")).isEmpty();
+        // fuzzy and postcode-only searches need the search service; a name alone is never a search
+        assertThatThrownBy(() -> search.byDemographics(gp, Channel.WEB, surname + " LS1 1AB"))
+                .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.INVALID_INPUT));
+        assertThatThrownBy(() -> search.byDemographics(gp, Channel.WEB, surname))
+                .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.INVALID_INPUT));
+        assertThat(jdbc.queryForList("""
+                SELECT search_kind FROM audit_event WHERE kind = 'SEARCHED' AND user_id = ? ORDER BY global_index""",
+                String.class, gp.user().value())).containsExactly("NAME_AND_BIRTH", "NAME_AND_BIRTH", "NAME_AND_BIRTH");
+        assertThat(world.eventsOfType(PatientSearched.class, surname.substring(3))).isZero();
+    }
 }

@@ -11,9 +11,11 @@ import org.careledger.audit.trail.AlertStatus;
 import org.careledger.audit.trail.AuditPage;
 import org.careledger.audit.trail.AuditPeriod;
 import org.careledger.audit.trail.AuditRecord;
+import org.careledger.audit.trail.AuditCounts;
 import org.careledger.audit.trail.AuditTrail;
 import org.careledger.shared.EntryId;
 import org.careledger.shared.NhsNumber;
+import org.careledger.shared.OdsCode;
 import org.careledger.shared.UserId;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.validation.annotation.Validated;
@@ -120,6 +122,21 @@ class AuditController {
                                    @RequestParam(defaultValue = "50") @Min(1) @Max(AuditPage.MAX_SIZE) int size,
                                    @RequestParam(required = false) String after) {
         return ask(from, to, size, after, (p) -> trail.alerts(user.actor(), status, p.period, p.request));
+    }
+
+    @GetMapping("/counts")
+    @Operation(summary = "Counts over the trail: by=USER_DAY (reads per user and local day), ORGANISATION, BASIS or "
+            + "EMERGENCY_DAY (declarations and emergency reads per day); optionally for one organisation's staff; "
+            + "from Elasticsearch when it is configured")
+    List<AuditCounts.Bucket> counts(@AuthenticationPrincipal SignedInUser user,
+                                    @RequestParam AuditCounts.By by,
+                                    @RequestParam(required = false) String organisation,
+                                    @RequestParam(required = false) Instant from,
+                                    @RequestParam(required = false) Instant to) {
+        Instant end = to == null ? commands.now().plusSeconds(1) : to;
+        Instant start = from == null ? end.minus(Duration.ofDays(30)) : from;
+        return trail.counts(user.actor(), by, organisation == null ? null : OdsCode.of(organisation),
+                new AuditPeriod(start, end));
     }
 
     private record Question(AuditPeriod period, AuditPage.Request request) {

@@ -153,6 +153,8 @@ class AuthorisationMatrixTest extends ApiTest {
                         && a.body().get("items").isArray() && noClinicalContent(a) ? null : "not a page of ids"),
                 new Endpoint("GET", "/api/audit/alerts", null, List.of("IG officer"), (who, a) -> ok(a)
                         && a.body().get("items").isArray() && noClinicalContent(a) ? null : "not a page of ids"),
+                new Endpoint("GET", "/api/audit/counts?by=BASIS", null, List.of("IG officer"), (who, a) -> ok(a)
+                        && a.body().isArray() && noClinicalContent(a) ? null : "not a list of counts"),
                 new Endpoint("POST", "/api/audit/alerts/EMERGENCY_ACCESS:x/review", Map.of(), List.of("IG officer")),
                 new Endpoint("POST", "/api/audit/alerts/EMERGENCY_ACCESS:x/close", Map.of(), List.of("IG officer")),
                 new Endpoint("GET", "/api/audit/patients/" + w.patient() + "/accesses", null, List.of("IG officer"),

@@ -1,5 +1,7 @@
 package org.careledger.audit.search;
 
+import org.careledger.audit.elasticsearch.PatientIndexSearch;
+
 import org.careledger.audit.Channel;
 import org.careledger.audit.PatientSearched;
 import org.careledger.audit.PatientSearched.SearchKind;
@@ -29,6 +31,8 @@ public class PatientSearch {
 
     /** A surname search returns at most this many patients: narrow the terms instead of paging through people. */
     public static final int MAX_MATCHES = 50;
+    /** A demographic search returns at most this many patients, best first. */
+    public static final int MAX_DEMOGRAPHIC_MATCHES = 10;
 
     /** A patient found: who, when born, where registered. Names are shown by the record views, not the index. */
     public record Match(NhsNumber patient, LocalDate birthDate, OdsCode registeredPractice) {
@@ -41,11 +45,51 @@ public class PatientSearch {
     private final JdbcTemplate jdbc;
     private final AuditAppender appender;
     private final Clock clock;
+    private final PatientIndexSearch elasticsearch;
 
-    public PatientSearch(JdbcTemplate jdbc, AuditAppender appender, ObjectProvider<Clock> clock) {
+    public PatientSearch(JdbcTemplate jdbc, AuditAppender appender, ObjectProvider<Clock> clock,
+                         ObjectProvider<PatientIndexSearch> elasticsearch) {
         this.jdbc = jdbc;
         this.appender = appender;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
+        this.elasticsearch = elasticsearch.getIfAvailable();
+    }
+
+    /**
+     * A free-text demographic search ({@link DemographicQuery}: names, a date or year of birth, a postcode), at most
+     * {@value #MAX_DEMOGRAPHIC_MATCHES} patients, best first. With Elasticsearch configured it is fuzzy (misspelt,
+     * transposed, partial, hyphenated and former names, a postcode with or without its space); without it, the
+     * PostgreSQL index answers exact surnames with the date or year of birth. Audited as its shape only.
+     */
+    public List<Match> byDemographics(Actor by, Channel channel, String text) {
+        requireSearcher(by, channel);
+        DemographicQuery query = DemographicQuery.parse(text);
+        List<Match> found;
+        if (elasticsearch != null) {
+            found = elasticsearch.search(query, MAX_DEMOGRAPHIC_MATCHES);
+        } else {
+            if (query.birthYear() == null) {
+                throw new Refusal(Refusal.Kind.INVALID_INPUT,
+                        "without the search service a demographic search needs a date or year of birth");
+            }
+            String[] surnames = query.names().stream().map(Names::normalise).filter(n -> !n.isEmpty())
+                    .distinct().toArray(String[]::new);
+            found = jdbc.query(connection -> {
+                var select = connection.prepareStatement("""
+                        SELECT nhs_number, birth_date, registered_practice FROM patient_index
+                         WHERE family_name = ANY(?) AND birth_date >= ? AND birth_date < ?
+                           AND (?::date IS NULL OR birth_date = ?::date)
+                         ORDER BY nhs_number LIMIT ?""");
+                select.setArray(1, connection.createArrayOf("varchar", surnames));
+                select.setObject(2, LocalDate.of(query.birthYear(), 1, 1));
+                select.setObject(3, LocalDate.of(query.birthYear() + 1, 1, 1));
+                select.setObject(4, query.birthDate());
+                select.setObject(5, query.birthDate());
+                select.setInt(6, MAX_DEMOGRAPHIC_MATCHES);
+                return select;
+            }, MATCH);
+        }
+        return audited(by, channel, query.kind(), found);
     }
 
     public List<Match> byNhsNumber(Actor by, Channel channel, NhsNumber patient) {

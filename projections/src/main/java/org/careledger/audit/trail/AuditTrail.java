@@ -6,6 +6,7 @@ import org.careledger.audit.AuditTrailQueried.AuditQuestion;
 import org.careledger.shared.Actor;
 import org.careledger.shared.EntryId;
 import org.careledger.shared.NhsNumber;
+import org.careledger.shared.OdsCode;
 import org.careledger.shared.Refusal;
 import org.careledger.shared.Role;
 import org.careledger.shared.Section;
@@ -48,11 +49,32 @@ public class AuditTrail {
     private final JdbcTemplate jdbc;
     private final AuditAppender appender;
     private final Clock clock;
+    private final AuditCounts.Index index;
+    private final org.careledger.policy.PolicyInForce policy;
 
-    public AuditTrail(JdbcTemplate jdbc, AuditAppender appender, ObjectProvider<Clock> clock) {
+    public AuditTrail(JdbcTemplate jdbc, AuditAppender appender, ObjectProvider<Clock> clock,
+                      ObjectProvider<AuditCounts.Index> index, org.careledger.policy.PolicyInForce policy) {
         this.jdbc = jdbc;
         this.appender = appender;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
+        this.index = index.getIfAvailable();
+        this.policy = policy;
+    }
+
+    /**
+     * Counts over the trail ({@link AuditCounts}): per user and day, per organisation, by basis, emergencies per day;
+     * for one organisation's staff or (null) all. Days are local to the policy's working-hours zone. From the
+     * Elasticsearch audit index when it is configured (it may lag the ledger by seconds), else from PostgreSQL.
+     */
+    public List<AuditCounts.Bucket> counts(Actor by, AuditCounts.By dimension, OdsCode organisation,
+                                           AuditPeriod period) {
+        Refusal.requireValue(dimension, "what to count by");
+        audit(by, AuditQuestion.ACCESS_COUNTS, dimension + (organisation == null ? "" : ":" + organisation.value()),
+                period);
+        String org = organisation == null ? null : organisation.value();
+        java.time.ZoneId zone = policy.current().workingHours().zone();
+        return index != null ? index.counts(dimension, org, period, zone)
+                : AuditCounts.fromTrail(jdbc, dimension, org, period, zone);
     }
 
     /** For a patient: who accessed the record, when, from where, on what basis, which entries (and refusals). */

@@ -1,5 +1,9 @@
 package org.careledger.audit.trail;
 
+import org.careledger.alert.AlertRules;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -16,6 +20,19 @@ import org.springframework.context.annotation.Configuration;
 public class AuditTrailConfiguration {
 
     public static final String PROCESSING_GROUP = "audit-trail";
+
+    /** The IG alert rules' thresholds ({@code careledger.audit.alerts.*}; docs/operations.md). */
+    @Bean
+    public AlertRules.Thresholds alertThresholds(
+            @Value("${careledger.audit.alerts.records-per-day:50}") int recordsPerDay,
+            @Value("${careledger.audit.alerts.refusals-per-day:3}") int refusalsPerDay,
+            @Value("${careledger.audit.alerts.baseline-factor:5}") double baselineFactor,
+            @Value("${careledger.audit.alerts.baseline-days:30}") int baselineDays,
+            @Value("${careledger.audit.alerts.baseline-minimum:20}") int baselineMinimum,
+            @Value("${careledger.audit.alerts.baseline-active-days:5}") int baselineActiveDays) {
+        return new AlertRules.Thresholds(recordsPerDay, refusalsPerDay, baselineFactor, baselineDays, baselineMinimum,
+                baselineActiveDays);
+    }
 
     @Autowired
     public void configure(EventProcessingConfigurer processing) {

@@ -8,6 +8,8 @@ import org.careledger.access.EmergencyAccessDeclared;
 import org.careledger.access.UnrecognisedAccessReported;
 import org.careledger.alert.AlertClosed;
 import org.careledger.alert.AlertReviewed;
+import org.careledger.alert.AlertRules;
+import org.careledger.alert.AlertRules.Rule;
 import org.careledger.audit.AuditTrailQueried;
 import org.careledger.audit.ConsentViewed;
 import org.careledger.audit.DisclosedEntry;
@@ -28,7 +30,6 @@ import org.careledger.storage.BulkScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import jakarta.annotation.PreDestroy;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -67,8 +68,9 @@ public class AuditTrailProjection {
     private final JdbcTemplate jdbc;
     private final AuditGenerations generations;
     private final PolicyInForce policy;
-    private final int recordsPerDay;
-    private final int refusalsPerDay;
+    private final AlertRules.Thresholds thresholds;
+    /** A user's baseline (distinct patients on each of the days before a day) does not change during that day. */
+    private final java.util.Map<String, List<Integer>> baselines = new java.util.concurrent.ConcurrentHashMap<>();
     private final TransactionTemplate alertTransaction;
     private final AuditLag lag;
     private final java.util.concurrent.ExecutorService alerts = java.util.concurrent.Executors.newSingleThreadExecutor(
@@ -82,8 +84,7 @@ public class AuditTrailProjection {
 
     public AuditTrailProjection(JdbcTemplate jdbc, AuditGenerations generations, PolicyInForce policy,
                                 PlatformTransactionManager transactions, AuditLag lag,
-                                @Value("${careledger.audit.alerts.records-per-day:50}") int recordsPerDay,
-                                @Value("${careledger.audit.alerts.refusals-per-day:3}") int refusalsPerDay) {
+                                AlertRules.Thresholds thresholds) {
         this.jdbc = jdbc;
         this.lag = lag;
         this.alertTransaction = new TransactionTemplate(transactions);
@@ -91,8 +92,7 @@ public class AuditTrailProjection {
         this.alertTransaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
         this.generations = generations;
         this.policy = policy;
-        this.recordsPerDay = recordsPerDay;
-        this.refusalsPerDay = refusalsPerDay;
+        this.thresholds = thresholds;
     }
 
     // ---- audit events -------------------------------------------------------------------------------------
@@ -157,12 +157,7 @@ public class AuditTrailProjection {
                     nhs(e.patient()), name(e.purpose()), name(e.channel()), name(e.view()), e.policyVersion(),
                     name(e.reason()));
             if (inserted > 0) {
-                LocalDate day = localDay(e.at());
-                String alertId = "REPEATED_REFUSALS:" + e.by().user() + ":" + day;
-                UUID user = e.by().user().value();
-                afterCommit(s, alertId, () -> thresholdReached(s, user, day, "REFUSED", false, refusalsPerDay)
-                        .ifPresent(at -> alert(s, alertId, "REPEATED_REFUSALS", at.occurredAt(), user, at.patient(),
-                                at.eventId(), at.index(), refusalsPerDay + " refusals on " + day)));
+                dayRule(s, Rule.REPEATED_REFUSALS, e.by().user().value(), localDay(e.at()), "REFUSED", () -> true);
             }
         }
         log.debug("audit: refusal {} at index {}", id, index);
@@ -248,8 +243,10 @@ public class AuditTrailProjection {
                     id, index, ts(e.at()), e.by().user().value(), e.by().role().name(), org(e.by()),
                     nhs(e.patient()), e.emergency().value(), ts(e.validUntil()), e.reason());
             if (inserted > 0) {
-                alert(s, "EMERGENCY_ACCESS:" + id, "EMERGENCY_ACCESS", e.at(), e.by().user().value(), nhs(e.patient()),
-                        id, index, "emergency " + e.emergency());
+                for (Rule rule : AlertRules.raised(new AlertRules.EmergencyDeclared(), thresholds, hours())) {
+                    alert(s, rule + ":" + id, rule.name(), e.at(), e.by().user().value(), nhs(e.patient()), id, index,
+                            "emergency " + e.emergency());
+                }
             }
         }
         log.debug("audit: emergency {} at index {}", e.emergency(), index);
@@ -266,9 +263,10 @@ public class AuditTrailProjection {
         for (String s : targets()) {
             List<UUID> reader = jdbc.queryForList("SELECT user_id FROM %s.audit_event WHERE event_id = ? AND patient = ?"
                     .formatted(s), UUID.class, e.accessEvent(), nhs(e.patient()));
-            alert(s, "UNRECOGNISED_ACCESS:" + id, "UNRECOGNISED_ACCESS", e.at(),
-                    reader.isEmpty() ? e.by().user().value() : reader.get(0), nhs(e.patient()), id, index,
-                    "patient reported access " + e.accessEvent());
+            for (Rule rule : AlertRules.raised(new AlertRules.UnrecognisedAccessReported(), thresholds, hours())) {
+                alert(s, rule + ":" + id, rule.name(), e.at(), reader.isEmpty() ? e.by().user().value()
+                        : reader.get(0), nhs(e.patient()), id, index, "patient reported access " + e.accessEvent());
+            }
         }
         log.debug("audit: unrecognised access reported {} at index {}", id, index);
     }
@@ -344,40 +342,95 @@ public class AuditTrailProjection {
 
     // ---- IG alerts ------------------------------------------------------------------------------------------
 
+    /**
+     * The alerts of a read: the facts the rules compare are read from this generation, before the read (its index),
+     * and {@link AlertRules} decides. Rules keyed by the read are raised here, in its transaction; the rules of the
+     * user's day after commit ({@link #afterCommit}), and only on the user's first read of the patient that day (the
+     * distinct count can only have grown then).
+     */
     private void alertsForAccess(String s, RecordAccessed e, String id, long index) {
+        if (!e.by().role().isStaff()) {
+            return; // a patient reading their own record: no rule applies, nothing to look up
+        }
         UUID user = e.by().user().value();
-        if (e.by().role().isStaff() && !policy.current().workingHours().contains(e.at())) {
-            alert(s, "OUT_OF_HOURS:" + id, "OUT_OF_HOURS", e.at(), user, nhs(e.patient()), id, index, null);
+        String patient = nhs(e.patient());
+        AlertRules.Read read = jdbc.queryForObject("""
+                SELECT (SELECT surname FROM %1$s.audit_staff WHERE user_id = ?) AS reader_surname,
+                       (SELECT surname FROM %1$s.audit_patient_name WHERE patient = ? AND global_index < ?
+                         ORDER BY global_index DESC LIMIT 1) AS patient_surname,
+                       EXISTS (SELECT 1 FROM %1$s.audit_event WHERE patient = ? AND role = 'PATIENT' AND user_id = ?
+                                  AND global_index < ?) AS own,
+                       EXISTS (SELECT 1 FROM %1$s.audit_event p
+                                WHERE p.patient = ? AND p.role = 'PATIENT' AND p.user_id <> ? AND p.global_index < ?
+                                  AND EXISTS (SELECT 1 FROM %1$s.audit_event st WHERE st.user_id = p.user_id
+                                                 AND st.organisation = ? AND st.global_index < ?)) AS colleague
+                """.formatted(s), (rs, i) -> new AlertRules.Read(e.by().role(), e.at(), rs.getString(1),
+                        rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)),
+                user, patient, index, patient, user, index, patient, user, index, org(e.by()), index);
+        for (Rule rule : AlertRules.raised(read, thresholds, hours())) {
+            alert(s, rule + ":" + id, rule.name(), e.at(), user, patient, id, index, null);
         }
-        if (e.by().role().isStaff()) {
-            LocalDate day = localDay(e.at());
-            String alertId = "MANY_RECORDS:" + e.by().user() + ":" + day;
-            String patient = nhs(e.patient());
-            afterCommit(s, alertId, () -> {
-                // the distinct count can only have grown if this is the user's first read of the patient that day
-                if (firstOfPatientOnDay(s, user, patient, day, index)) {
-                    thresholdReached(s, user, day, "ACCESSED", true, recordsPerDay)
-                            .ifPresent(at -> alert(s, alertId, "MANY_RECORDS", at.occurredAt(), user, at.patient(),
-                                    at.eventId(), at.index(), recordsPerDay + " records on " + day));
-                }
-            });
-            // shared surname (staff records carry no postcode, so the surname alone is compared)
-            Boolean shared = jdbc.queryForObject("""
-                    SELECT EXISTS (SELECT 1 FROM %1$s.audit_staff st
-                      JOIN LATERAL (SELECT surname FROM %1$s.audit_patient_name
-                                     WHERE patient = ? AND global_index < ? ORDER BY global_index DESC LIMIT 1) p
-                        ON p.surname = st.surname
-                     WHERE st.user_id = ? AND st.surname <> '')""".formatted(s),
-                    Boolean.class, nhs(e.patient()), index, user);
-            if (Boolean.TRUE.equals(shared)) {
-                alert(s, "SHARED_SURNAME:" + id, "SHARED_SURNAME", e.at(), user, nhs(e.patient()), id, index, null);
+        LocalDate day = localDay(e.at());
+        java.util.function.BooleanSupplier grown = () -> firstOfPatientOnDay(s, user, patient, day, index);
+        dayRule(s, Rule.MANY_RECORDS, user, day, "ACCESSED", grown);
+        dayRule(s, Rule.ABOVE_BASELINE, user, day, "ACCESSED", grown);
+    }
+
+    /**
+     * A rule of the user's local day ({@link Rule#perDay()}): after commit, the row at which the count reached the
+     * rule's threshold ({@link AlertRules#dayThreshold}) raises the alert, once per user and day. Accesses count
+     * distinct patients ({@code grown} says whether this read can have grown the count), refusals every row.
+     */
+    private void dayRule(String s, Rule rule, UUID user, LocalDate day, String kind,
+                         java.util.function.BooleanSupplier grown) {
+        boolean distinctPatients = kind.equals("ACCESSED");
+        String alertId = rule + ":" + user + ":" + day;
+        Runnable check = () -> {
+            if (!grown.getAsBoolean()) {
+                return;
             }
+            List<Integer> baseline = rule == Rule.ABOVE_BASELINE ? baseline(s, user, day) : List.of();
+            AlertRules.dayThreshold(rule, baseline, thresholds).ifPresent(threshold ->
+                    thresholdReached(s, user, day, kind, distinctPatients, threshold)
+                            .ifPresent(at -> alert(s, alertId, rule.name(), at.occurredAt(), user, at.patient(),
+                                    at.eventId(), at.index(), threshold + (distinctPatients ? " records" : " refusals")
+                                            + " on " + day)));
+        };
+        afterCommit(s, alertId, check);
+    }
+
+    /** Distinct patients the user opened on each of the baseline days before {@code day} (oldest first). */
+    private List<Integer> baseline(String s, UUID user, LocalDate day) {
+        String key = s + ":" + user + ":" + day;
+        List<Integer> known = baselines.get(key);
+        if (known != null) {
+            return known;
         }
+        ZoneId zone = hours().zone();
+        int days = thresholds.baselineDays();
+        LocalDate first = day.minusDays(days);
+        Integer[] counts = new Integer[days];
+        java.util.Arrays.fill(counts, 0);
+        jdbc.query("""
+                SELECT (occurred_at AT TIME ZONE ?)::date, count(DISTINCT patient) FROM %s.audit_event
+                 WHERE user_id = ? AND kind = 'ACCESSED' AND occurred_at >= ? AND occurred_at < ?
+                 GROUP BY 1""".formatted(s), rs -> {
+                    int i = (int) java.time.temporal.ChronoUnit.DAYS.between(first, rs.getObject(1, LocalDate.class));
+                    if (i >= 0 && i < days) {
+                        counts[i] = rs.getInt(2);
+                    }
+                }, zone.getId(), user, ts(first.atStartOfDay(zone).toInstant()), ts(day.atStartOfDay(zone).toInstant()));
+        List<Integer> baseline = List.of(counts);
+        if (baselines.size() > 10_000) {
+            baselines.clear();
+        }
+        baselines.put(key, baseline);
+        return baseline;
     }
 
     /** True unless the user opened the patient's record earlier (lower global index) on that local day. */
     private boolean firstOfPatientOnDay(String s, UUID user, String patient, LocalDate day, long index) {
-        ZoneId zone = policy.current().workingHours().zone();
+        ZoneId zone = hours().zone();
         return Boolean.TRUE.equals(jdbc.queryForObject("""
                 SELECT NOT EXISTS (SELECT 1 FROM %s.audit_event WHERE patient = ? AND occurred_at >= ?
                    AND occurred_at < ? AND user_id = ? AND kind = 'ACCESSED' AND global_index < ?)""".formatted(s),
@@ -397,7 +450,7 @@ public class AuditTrailProjection {
      */
     private java.util.Optional<Reached> thresholdReached(String s, UUID user, LocalDate day, String kind,
                                                           boolean distinctPatients, int threshold) {
-        ZoneId zone = policy.current().workingHours().zone();
+        ZoneId zone = hours().zone();
         Instant from = day.atStartOfDay(zone).toInstant();
         Instant to = day.plusDays(1).atStartOfDay(zone).toInstant();
         String rows = "SELECT %s event_id, global_index, occurred_at, patient FROM %s.audit_event"
@@ -488,7 +541,11 @@ public class AuditTrailProjection {
     }
 
     private LocalDate localDay(Instant at) {
-        return at.atZone(policy.current().workingHours().zone()).toLocalDate();
+        return at.atZone(hours().zone()).toLocalDate();
+    }
+
+    private org.careledger.policy.RolePolicy.WorkingHours hours() {
+        return policy.current().workingHours();
     }
 
     private void alert(String s, String alertId, String kind, Instant at, UUID user, String patient, String source,

@@ -1,0 +1,139 @@
+package org.careledger.audit.elasticsearch;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.VersionType;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The indices: index templates (put at start-up, and before the first bulk write of a process, so no document is
+ * ever mapped dynamically), the names, and the one bulk write both projections use. Patients live in one index
+ * ({@value #PATIENTS}); the audit trail in one index per UTC month ({@code careledger-audit-2026.03}), so
+ * retention deletes whole indices. Every document is written with {@code version_type=external} and the ledger's
+ * global index as its version: a replayed or late, older event can never overwrite a newer document, and writing
+ * the same event twice is a no-op (a version conflict, counted as done). Logs carry ids only.
+ */
+@Component
+@ConditionalOnProperty(SearchConfiguration.URL)
+public class SearchIndices {
+
+    private static final Logger log = LoggerFactory.getLogger(SearchIndices.class);
+    public static final String PATIENTS = "careledger-patients";
+    public static final String AUDIT_PREFIX = "careledger-audit-";
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy.MM").withZone(ZoneOffset.UTC);
+
+    private final ElasticsearchClient client;
+    private final int replicas;
+    private volatile boolean templatesPut;
+
+    public SearchIndices(ElasticsearchClient client,
+                         @Value("${careledger.search.elasticsearch.replicas:0}") int replicas) {
+        this.client = client;
+        this.replicas = replicas;
+    }
+
+    /** The audit index of the month an event happened in. */
+    public static String auditIndex(Instant at) {
+        return AUDIT_PREFIX + MONTH.format(at);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void atStartUp() {
+        try {
+            ensureTemplates();
+        } catch (RuntimeException e) {
+            // the processors put them before their first write; until then search reads PostgreSQL's answers
+            log.warn("search: index templates not put at start-up ({}); retried before the first write",
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    /** Puts both index templates (idempotent). */
+    public void ensureTemplates() {
+        if (templatesPut) {
+            return;
+        }
+        put("careledger-patients", "elasticsearch/patients-template.json");
+        put("careledger-audit", "elasticsearch/audit-template.json");
+        templatesPut = true;
+        log.info("search: index templates put");
+    }
+
+    private void put(String name, String resource) {
+        try (InputStream json = SearchIndices.class.getClassLoader().getResourceAsStream(resource)) {
+            if (json == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            String body = new String(json.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("\"number_of_replicas\": 0", "\"number_of_replicas\": " + replicas);
+            client.indices().putIndexTemplate(b -> b.name(name).withJson(new java.io.StringReader(body)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("search: index template " + name + " not put", e);
+        }
+    }
+
+    /** One document to write: index, id (from the event), version (a global index) and source. */
+    public record Doc(String index, String id, long version, Map<String, Object> source) {
+    }
+
+    /**
+     * Writes the documents in one bulk request. A version conflict means a document of this or a later version is
+     * already there: done. Any other failure throws (ids only), so the processor retries the batch from its token.
+     */
+    public void bulk(List<Doc> docs) {
+        if (docs.isEmpty()) {
+            return;
+        }
+        ensureTemplates();
+        BulkRequest.Builder request = new BulkRequest.Builder();
+        for (Doc doc : docs) {
+            request.operations(op -> op.index(i -> i.index(doc.index()).id(doc.id()).version(doc.version())
+                    .versionType(VersionType.External).document(doc.source())));
+        }
+        BulkResponse response;
+        try {
+            response = client.bulk(request.build());
+        } catch (IOException e) {
+            throw new UncheckedIOException("search: bulk write of " + docs.size() + " documents failed", e);
+        }
+        if (response.errors()) {
+            for (BulkResponseItem item : response.items()) {
+                if (item.error() != null && item.status() != 409) {
+                    throw new IllegalStateException("search: document " + item.id() + " in " + item.index()
+                            + " not written (" + item.error().type() + ")");
+                }
+            }
+        }
+    }
+
+    /** Makes written documents searchable now (tests, replay). */
+    public void refresh() {
+        try {
+            client.indices().refresh(r -> r.index(PATIENTS, AUDIT_PREFIX + "*").ignoreUnavailable(true)
+                    .allowNoIndices(true));
+        } catch (IOException e) {
+            throw new UncheckedIOException("search: refresh failed", e);
+        }
+    }
+
+    public ElasticsearchClient client() {
+        return client;
+    }
+}
