@@ -190,7 +190,8 @@ public class AggregateBulkWriter implements BulkWriter {
         return outcomes;
     }
 
-    private static final int DIRECTORY_UNITS_PER_WRITE = 500;
+    /** A region's directory (hundreds of organisations, ~600 staff) is written in one transaction, in command order. */
+    private static final int DIRECTORY_UNITS_PER_WRITE = 10_000;
 
     /** Stores the accepted units together, or, if that fails, each alone; a unit that cannot be stored is refused. */
     private void storeAll(List<Decided> accepted, List<Outcome> outcomes) {
