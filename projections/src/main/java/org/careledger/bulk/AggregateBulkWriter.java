@@ -16,7 +16,6 @@ import org.axonframework.messaging.annotation.ParameterResolver;
 import org.axonframework.messaging.annotation.ParameterResolverFactory;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
-import org.axonframework.modelling.command.AnnotationCommandTargetResolver;
 import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.modelling.command.inspection.AggregateModel;
 import org.axonframework.modelling.command.inspection.AnnotatedAggregateMetaModelFactory;
@@ -37,6 +36,7 @@ import org.careledger.shared.Role;
 import org.careledger.shared.TeamId;
 import org.careledger.shared.UserId;
 import org.careledger.storage.BulkScope;
+import org.careledger.storage.CachedCommandTargets;
 import org.careledger.storage.LedgerAggregates;
 import org.careledger.storage.ReadBackCheck;
 import org.slf4j.Logger;
@@ -89,7 +89,7 @@ public class AggregateBulkWriter implements BulkWriter {
     private final SharingStates sharingStates;
     private final ReadBackCheck readBack;
     private final List<CorrelationDataProvider> correlation;
-    private final CommandTargetResolver targets = AnnotationCommandTargetResolver.builder().build();
+    private final CommandTargetResolver targets = CachedCommandTargets.INSTANCE;
     private final Map<Class<?>, AggregateModel<Object>> modelByCommand = new HashMap<>();
     private final Map<Class<?>, Constructor<?>> constructors = new HashMap<>();
     private final ThreadLocal<PatientContext> current = new ThreadLocal<>();
@@ -249,7 +249,7 @@ public class AggregateBulkWriter implements BulkWriter {
                         if (positions != null) {
                             positions.add(p.positions().get(i));
                         }
-                        readBack.check(event.getPayload());
+                        readBack.check(event);
                         if (context.fold != null) {
                             context.fold.apply(event.getPayload(), event.getIdentifier());
                         }

@@ -90,6 +90,7 @@ public class LedgerAggregates implements ConfigurerModule {
         // a command on a cached aggregate skips reading its snapshot and events. Safe with one writer node; with
         // several, a stale copy is caught by the store's unique (aggregate, sequence) key and the command fails.
         aggregate.configureCache(c -> new org.axonframework.common.caching.WeakReferenceCache());
+        aggregate.configureCommandTargetResolver(c -> CachedCommandTargets.INSTANCE);
         if (type == PatientRecord.class) {
             // a record collects entries for decades; replaying thousands of events per command is too slow
             aggregate.configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(

@@ -65,7 +65,7 @@ public class ReadBackCheck implements MessageDispatchInterceptor<EventMessage<?>
         Set<String> checked = BulkScope.memoised(ALREADY_CHECKED);
         return (index, message) -> {
             if (checked == null || !checked.contains(message.getIdentifier())) {
-                check(message.getPayload());
+                check(message);
             }
             return message;
         };
@@ -77,13 +77,26 @@ public class ReadBackCheck implements MessageDispatchInterceptor<EventMessage<?>
      */
     public static final String ALREADY_CHECKED = "read-back-already-checked";
 
+    /**
+     * Refuses the event unless its payload is stored within the rules and reads back equal. The payload is
+     * serialized through the message, which keeps the bytes for the event store's append (same serializer): the
+     * store then writes the very bytes checked here, and the payload is serialized once, not twice.
+     */
+    public void check(EventMessage<?> message) {
+        check(message.getPayload(), () -> message.serializePayload(serializer, byte[].class));
+    }
+
     /** Refuses the payload unless it is stored within the rules and reads back equal. */
     public void check(Object payload) {
+        check(payload, () -> serializer.serialize(payload, byte[].class));
+    }
+
+    private void check(Object payload, java.util.function.Supplier<SerializedObject<byte[]>> serialize) {
         String type = payload.getClass().getSimpleName();
         SerializedObject<byte[]> stored;
         JsonNode tree;
         try {
-            stored = serializer.serialize(payload, byte[].class);
+            stored = serialize.get();
             tree = json.readTree(stored.getData());
         } catch (RuntimeException | IOException e) {
             throw new UnreadableEvent("a " + type + " could not be written as JSON that reads back; nothing was stored",
