@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +32,8 @@ public final class BulkScope {
     private static final ThreadLocal<BulkScope> CURRENT = new ThreadLocal<>();
 
     private final JdbcTemplate jdbc;
-    private final Map<String, List<Object[]>> pending = new LinkedHashMap<>();
+    /** Pending writes per statement text, in first-seen order: a list of argument rows, or an {@link ArrayWrite}. */
+    private final Map<String, Object> pending = new LinkedHashMap<>();
     private final Map<String, Object> memo = new HashMap<>();
     private long statements;
 
@@ -59,8 +61,35 @@ public final class BulkScope {
         if (scope == null) {
             return jdbc.update(sql, args);
         }
-        scope.pending.computeIfAbsent(sql, s -> new ArrayList<>()).add(args);
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = (List<Object[]>) scope.pending.computeIfAbsent(sql, s -> new ArrayList<Object[]>());
+        rows.add(args);
         return 1;
+    }
+
+    /**
+     * A set-based write about one element, for statements whose only parameter is an array ({@code ... WHERE
+     * entry_id = ANY(?)}): inside a scope the elements of all such writes with this text are collected and the
+     * statement runs once with all of them at the flush (one statement for a run, not one per event); outside a
+     * scope it runs now with the one element. Only for statements whose effect for a set is the union of their
+     * effects for each element, and that read what the run's earlier statements wrote (they run after them).
+     */
+    public static void updateAll(JdbcTemplate jdbc, String sql, String elementType, Object element) {
+        BulkScope scope = CURRENT.get();
+        if (scope == null) {
+            jdbc.update(sql, array(elementType, new Object[]{element}));
+            return;
+        }
+        ((ArrayWrite) scope.pending.computeIfAbsent(sql, s -> new ArrayWrite(elementType))).elements.add(element);
+    }
+
+    private static final class ArrayWrite {
+        final String elementType;
+        final java.util.LinkedHashSet<Object> elements = new java.util.LinkedHashSet<>();
+
+        ArrayWrite(String elementType) {
+            this.elementType = elementType;
+        }
     }
 
     /**
@@ -98,13 +127,72 @@ public final class BulkScope {
         };
     }
 
-    /** Runs what was collected: one JDBC batch per statement text, texts in first-seen order. */
+    /**
+     * Runs what was collected, texts in first-seen order: a plain insert (no ON CONFLICT, or ON CONFLICT DO NOTHING)
+     * as multi-row INSERTs of {@value #ROWS_PER_INSERT} rows (one statement for many rows: the server starts its
+     * executor once per statement, not per row), other statements as one JDBC batch per text, set-based writes once.
+     * Upserts stay row by row: a multi-row {@code DO UPDATE} may not touch a row twice, and a run may (which is also
+     * why the driver's own {@code reWriteBatchedInserts} stays off).
+     */
     public void flush() {
-        for (Map.Entry<String, List<Object[]>> batch : pending.entrySet()) {
-            jdbc.batchUpdate(batch.getKey(), batch.getValue());
-            statements += batch.getValue().size();
+        for (Map.Entry<String, Object> write : pending.entrySet()) {
+            String sql = write.getKey();
+            if (write.getValue() instanceof ArrayWrite set) {
+                jdbc.update(sql, array(set.elementType, set.elements.toArray()));
+                statements++;
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = (List<Object[]>) write.getValue();
+            MultiRowInsert multi = rows.size() >= ROWS_PER_INSERT ? MultiRowInsert.of(sql) : null;
+            int from = 0;
+            if (multi != null) {
+                String statement = multi.sql(ROWS_PER_INSERT);
+                for (; from + ROWS_PER_INSERT <= rows.size(); from += ROWS_PER_INSERT) {
+                    List<Object> args = new ArrayList<>(ROWS_PER_INSERT * rows.get(from).length);
+                    for (Object[] row : rows.subList(from, from + ROWS_PER_INSERT)) {
+                        args.addAll(java.util.Arrays.asList(row));
+                    }
+                    jdbc.update(statement, args.toArray());
+                    statements++;
+                }
+            }
+            if (from < rows.size()) {
+                jdbc.batchUpdate(sql, from == 0 ? rows : rows.subList(from, rows.size()));
+                statements += rows.size() - from;
+            }
         }
         pending.clear();
+    }
+
+    /** Rows per multi-row INSERT: large enough to amortise a statement, small enough to stay a cached plan. */
+    static final int ROWS_PER_INSERT = 128;
+
+    /** {@code INSERT INTO t (cols) VALUES (tuple) [ON CONFLICT (key) DO NOTHING]}, with the tuple repeatable. */
+    record MultiRowInsert(String head, String tuple, String tail) {
+
+        private static final java.util.regex.Pattern SHAPE = java.util.regex.Pattern.compile(
+                "(?is)^(\\s*INSERT\\s+INTO\\s+[\\w.]+\\s*\\([^()]*\\)\\s*VALUES\\s*)(\\([^()]*\\))"
+                        + "(\\s*(ON\\s+CONFLICT\\s*\\([^()]*\\)\\s*DO\\s+NOTHING)?\\s*)$");
+        private static final Map<String, Optional<MultiRowInsert>> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** The statement as a repeatable insert, or null when it is anything else (an upsert, a SELECT, ...). */
+        static MultiRowInsert of(String sql) {
+            return PARSED.computeIfAbsent(sql, text -> {
+                java.util.regex.Matcher m = SHAPE.matcher(text);
+                return m.matches() ? Optional.of(new MultiRowInsert(m.group(1), m.group(2), m.group(3)))
+                        : Optional.empty();
+            }).orElse(null);
+        }
+
+        String sql(int rows) {
+            StringBuilder sql = new StringBuilder(head.length() + rows * (tuple.length() + 2) + tail.length());
+            sql.append(head);
+            for (int i = 0; i < rows; i++) {
+                sql.append(i == 0 ? "" : ", ").append(tuple);
+            }
+            return sql.append(tail).toString();
+        }
     }
 
     /** Statements flushed so far. */

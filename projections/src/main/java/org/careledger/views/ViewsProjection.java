@@ -279,11 +279,12 @@ public class ViewsProjection {
 
     /** The role views' rows of one entry: the entry's current state in the view of every role that reads it. */
     void refreshRoleRows(EntryId entry) {
-        BulkScope.update(jdbc, "DELETE FROM view_role_entry WHERE entry_id = ?", entry.value());
-        BulkScope.update(jdbc, "INSERT INTO view_role_entry (role, " + ROLE_COLUMNS + ") SELECT rs.role, e."
+        // set-based: in a bulk run, once for all the run's entries, after their view_entry rows are written
+        BulkScope.updateAll(jdbc, "DELETE FROM view_role_entry WHERE entry_id = ANY(?)", "uuid", entry.value());
+        BulkScope.updateAll(jdbc, "INSERT INTO view_role_entry (role, " + ROLE_COLUMNS + ") SELECT rs.role, e."
                 + ROLE_COLUMNS.replace(", ", ", e.")
-                + " FROM view_entry e JOIN view_role_section rs ON rs.section = e.section WHERE e.entry_id = ?",
-                entry.value());
+                + " FROM view_entry e JOIN view_role_section rs ON rs.section = e.section WHERE e.entry_id = ANY(?)",
+                "uuid", entry.value());
     }
 
     /**
