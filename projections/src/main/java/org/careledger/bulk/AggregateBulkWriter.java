@@ -201,13 +201,13 @@ public class AggregateBulkWriter implements BulkWriter {
         try {
             store(accepted);
         } catch (RuntimeException batchFailure) {
-            log.warn("bulk write of {} patients failed ({}); writing each alone", accepted.size(),
+            log.warn("bulk write of {} units (patients or directory aggregates) failed ({}); writing each alone", accepted.size(),
                     batchFailure.getClass().getSimpleName());
             for (Decided d : accepted) {
                 try {
                     store(List.of(d));
                 } catch (RuntimeException e) {
-                    log.warn("bulk write: patient {} could not be stored ({})", d.key(), e.getClass().getSimpleName());
+                    log.warn("bulk write: {} could not be stored ({})", d.key(), e.getClass().getSimpleName());
                     int i = outcomes.indexOf(d.outcome());
                     outcomes.set(i, Outcome.refused(d.key(), d.patient(), -1,
                             "could not be stored: " + e.getClass().getSimpleName()));
