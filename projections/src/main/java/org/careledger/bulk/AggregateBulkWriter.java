@@ -201,7 +201,8 @@ public class AggregateBulkWriter implements BulkWriter {
         try {
             store(accepted);
         } catch (RuntimeException batchFailure) {
-            log.warn("bulk write of {} units (patients or directory aggregates) failed ({}); writing each alone", accepted.size(),
+            log.warn("bulk write of {} units (patients or directory aggregates) failed ({}); writing each alone",
+                    accepted.size(),
                     batchFailure.getClass().getSimpleName());
             for (Decided d : accepted) {
                 try {
