@@ -123,6 +123,15 @@ public final class RebuildBenchmark {
      * the loaded rows inserted into it in batches, a commit per batch (timed).
      */
     public Result rawInserts() throws SQLException {
+        return rawInserts(false);
+    }
+
+    /**
+     * The baseline with {@code multiRow}: the same rows as INSERTs of {@value #ROWS_PER_STATEMENT} rows each (what the
+     * rebuild's bulk scope sends for plain inserts, ADR 16), a commit every {@value #BATCH} rows or so; a stronger
+     * baseline than single-row statements in a JDBC batch.
+     */
+    public Result rawInserts(boolean multiRow) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             createRawSchema(c);
@@ -130,37 +139,66 @@ public final class RebuildBenchmark {
             long rows = 0;
             long started = System.nanoTime();
             for (Table table : tables.values()) {
-                StringBuilder sql = new StringBuilder("INSERT INTO " + RAW_SCHEMA + "." + table.name() + " ("
-                        + String.join(", ", table.columns()) + ") VALUES (");
+                StringBuilder tuple = new StringBuilder("(");
                 for (int i = 0; i < table.types().size(); i++) {
-                    sql.append(i == 0 ? "" : ", ").append("?::").append(table.types().get(i));
+                    tuple.append(i == 0 ? "" : ", ").append("?::").append(table.types().get(i));
                 }
-                sql.append(')');
-                try (PreparedStatement insert = c.prepareStatement(sql.toString())) {
-                    int inBatch = 0;
-                    for (String[] row : table.rows()) {
-                        for (int i = 0; i < row.length; i++) {
-                            insert.setString(i + 1, row[i]);
+                tuple.append(')');
+                String head = "INSERT INTO " + RAW_SCHEMA + "." + table.name() + " ("
+                        + String.join(", ", table.columns()) + ") VALUES ";
+                int perStatement = multiRow ? ROWS_PER_STATEMENT : 1;
+                String multi = head + String.join(", ", java.util.Collections.nCopies(perStatement, tuple));
+                List<String[]> all = table.rows();
+                int fullRows = all.size() - all.size() % perStatement;
+                int sinceCommit = 0;
+                try (PreparedStatement insert = c.prepareStatement(multi)) {
+                    for (int from = 0; from < fullRows; from += perStatement) {
+                        int p = 1;
+                        for (String[] row : all.subList(from, from + perStatement)) {
+                            for (String value : row) {
+                                insert.setString(p++, value);
+                            }
                         }
-                        insert.addBatch();
-                        rows++;
-                        if (++inBatch == BATCH) {
-                            insert.executeBatch();
+                        if (multiRow) {
+                            insert.executeUpdate();
+                        } else {
+                            insert.addBatch();
+                        }
+                        rows += perStatement;
+                        sinceCommit += perStatement;
+                        if (sinceCommit >= BATCH) {
+                            if (!multiRow) {
+                                insert.executeBatch();
+                            }
                             c.commit();
-                            inBatch = 0;
+                            sinceCommit = 0;
                         }
                     }
-                    if (inBatch > 0) {
+                    if (!multiRow && sinceCommit > 0) {
                         insert.executeBatch();
-                        c.commit();
                     }
                 }
+                if (fullRows < all.size()) {
+                    try (PreparedStatement insert = c.prepareStatement(head + tuple)) {
+                        for (String[] row : all.subList(fullRows, all.size())) {
+                            for (int i = 0; i < row.length; i++) {
+                                insert.setString(i + 1, row[i]);
+                            }
+                            insert.addBatch();
+                            rows++;
+                        }
+                        insert.executeBatch();
+                    }
+                }
+                c.commit();
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             c.setAutoCommit(true);
-            return new Result("raw batch INSERT", 0, rows, took);
+            return new Result(multiRow ? "raw multi-row INSERT" : "raw batch INSERT", 0, rows, took);
         }
     }
+
+    public static final int ROWS_PER_STATEMENT = 128;
 
     /** Drops the scratch schema (the baseline's tables) so the database is left as the ledger made it. */
     public void dropRawSchema() throws SQLException {
