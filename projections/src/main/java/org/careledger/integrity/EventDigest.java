@@ -1,6 +1,5 @@
 package org.careledger.integrity;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
@@ -32,26 +31,49 @@ public final class EventDigest {
     private final byte[] number = new byte[8];
     private byte[] lastLeaf;
 
+    /** Fields of one event in {@link #link(byte[], byte[][], int, long)}'s array, per event. */
+    public static final int FIELDS = 8;
+
+    private final byte[][] scratch = new byte[FIELDS][];
+
     /**
      * Digests the row under the cursor of a result set selecting {@link #COLUMNS}; returns its link after
-     * {@code previous}. {@link #leaf()} then gives its leaf.
+     * {@code previous}. {@link #leaf()} then gives its leaf. Text columns are read as the bytes the driver received
+     * (UTF-8: the driver always sets client_encoding to UTF8), never through a String.
      */
     public byte[] link(byte[] previous, ResultSet row) throws SQLException {
+        readFields(row, scratch, 0);
+        return link(previous, scratch, 0, row.getLong(4));
+    }
+
+    /**
+     * Copies the byte fields of the row under the cursor ({@link #COLUMNS} 2, 3, 5 to 10: event id, aggregate id,
+     * type, payload type, payload revision, payload, metadata, timestamp) into {@code fields[offset, offset + 8)}.
+     */
+    public static void readFields(ResultSet row, byte[][] fields, int offset) throws SQLException {
+        fields[offset] = row.getBytes(2);
+        fields[offset + 1] = row.getBytes(3);
+        for (int i = 0; i < 6; i++) {
+            fields[offset + 2 + i] = row.getBytes(5 + i);
+        }
+    }
+
+    /**
+     * The link after {@code previous} of the event whose fields {@link #readFields} put at {@code fields[offset]}
+     * and whose sequence number is {@code sequence}; {@link #leaf()} then gives its leaf.
+     */
+    public byte[] link(byte[] previous, byte[][] fields, int offset, long sequence) {
         link.update(previous);
         leaf.update((byte) 0);
-        text(row.getString(2));
-        text(row.getString(3));
-        long sequence = row.getLong(4);
+        bytes(fields[offset]);
+        bytes(fields[offset + 1]);
         for (int i = 7; i >= 0; i--) {
             number[7 - i] = (byte) (sequence >>> (8 * i));
         }
         both(number, 0, 8);
-        text(row.getString(5));
-        text(row.getString(6));
-        text(row.getString(7));
-        bytes(row.getBytes(8));
-        bytes(row.getBytes(9));
-        text(row.getString(10));
+        for (int i = 2; i < FIELDS; i++) {
+            bytes(fields[offset + i]);
+        }
         lastLeaf = leaf.digest();
         return link.digest();
     }
@@ -59,10 +81,6 @@ public final class EventDigest {
     /** The leaf of the row last linked. */
     public byte[] leaf() {
         return lastLeaf;
-    }
-
-    private void text(String value) {
-        bytes(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     }
 
     private void bytes(byte[] value) {

@@ -85,7 +85,10 @@ public final class MerkleTree {
     }
 
     public static byte[] node(byte[] left, byte[] right) {
-        MessageDigest d = EventDigest.sha256();
+        return node(EventDigest.sha256(), left, right);
+    }
+
+    private static byte[] node(MessageDigest d, byte[] left, byte[] right) {
         d.update((byte) 1);
         d.update(left);
         d.update(right);
@@ -98,6 +101,7 @@ public final class MerkleTree {
 
     /** The perfect subtrees of a growing tree: {@link #add} a leaf, {@link #root} of all leaves added so far. */
     public static final class Frontier {
+        private final MessageDigest digest = EventDigest.sha256();
         private final List<byte[]> hashes = new ArrayList<>();
         private final List<Integer> heights = new ArrayList<>();
         private long size;
@@ -106,7 +110,7 @@ public final class MerkleTree {
             byte[] h = leaf;
             int height = 0;
             while (!heights.isEmpty() && heights.get(heights.size() - 1) == height) {
-                h = node(hashes.remove(hashes.size() - 1), h);
+                h = node(digest, hashes.remove(hashes.size() - 1), h);
                 heights.remove(heights.size() - 1);
                 height++;
             }
@@ -125,7 +129,7 @@ public final class MerkleTree {
             }
             byte[] r = hashes.get(hashes.size() - 1);
             for (int i = hashes.size() - 2; i >= 0; i--) {
-                r = node(hashes.get(i), r);
+                r = node(digest, hashes.get(i), r);
             }
             return Arrays.copyOf(r, r.length);
         }

@@ -12,10 +12,13 @@ import java.time.Duration;
  *                     ever (Axon issue 4829); every append transaction must end well before this
  * @param batchSize    rows per read batch of the storage engine
  * @param snapshotThreshold events after which a PatientRecord snapshot is taken
+ * @param skipReconcileInterval how often the global indexes that tracking processors gave up are settled and the
+ *                     skipped events delivered again (ADR 22)
  */
 @ConfigurationProperties("careledger.ledger")
 public record LedgerStorageProperties(
         @DefaultValue("60s") Duration gapTimeout,
         @DefaultValue("100") int batchSize,
-        @DefaultValue("250") int snapshotThreshold) {
+        @DefaultValue("250") int snapshotThreshold,
+        @DefaultValue("10s") Duration skipReconcileInterval) {
 }

@@ -40,9 +40,10 @@ public class FailureProbe {
     }
 
     @Autowired
-    public void configure(EventProcessingConfigurer processing) {
+    public void configure(EventProcessingConfigurer processing, SkippedEventWatch skipped) {
+        // read through the watch, as every tracking processor must (ADR 22)
         processing.registerPooledStreamingEventProcessor(PROCESSOR,
-                org.axonframework.config.Configuration::eventStore,
+                config -> skipped.watch(PROCESSOR, config.eventStore()),
                 (configuration, builder) -> builder.batchSize(10).initialSegmentCount(1));
     }
 

@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,34 +63,41 @@ public class PatientDocuments {
     }
 
     private void flush(List<LedgerBatch.Pending> batch) {
-        Map<String, Long> indexes = LedgerBatch.globalIndexes(jdbc, batch);
-        Map<String, Long> latest = new LinkedHashMap<>();
+        Set<String> patients = new LinkedHashSet<>();
         for (LedgerBatch.Pending pending : batch) {
-            latest.merge(patientOf(pending.payload()).value(), indexes.get(pending.eventId()), Math::max);
+            patients.add(patientOf(pending.payload()).value());
         }
         List<SearchIndices.Doc> docs = new ArrayList<>();
-        latest.forEach((patient, index) -> docs.add(new SearchIndices.Doc(SearchIndices.PATIENTS, patient, index,
-                document(patient, index))));
+        for (String patient : patients) {
+            Map<String, Object> doc = document(patient);
+            docs.add(new SearchIndices.Doc(SearchIndices.PATIENTS, patient, (Long) doc.get("global_index"), doc));
+        }
         indices.bulk(docs);
     }
 
-    /** The patient's document as of the global index: built from their demographic events up to it. */
-    Map<String, Object> document(String patient, long upTo) {
+    /**
+     * The patient's document: built from all their demographic events the ledger holds now, versioned by the highest
+     * global index among them. An event that committed late, below that index (ADR 22), is therefore included the
+     * next time the document is built, at the same version, which {@code external_gte} lets overwrite.
+     */
+    Map<String, Object> document(String patient) {
+        long upTo = 0;
         Demographics current = null;
         String practice = null;
         Set<String> formerNames = new LinkedHashSet<>();
         Set<String> formerPostcodes = new LinkedHashSet<>();
-        List<Object> events = jdbc.query(connection -> {
+        List<Object[]> events = jdbc.query(connection -> {
             var select = connection.prepareStatement("""
-                    SELECT payload_type, payload FROM domain_event_entry
-                     WHERE aggregate_identifier = ? AND payload_type = ANY(?) AND global_index <= ?
+                    SELECT payload_type, payload, global_index FROM domain_event_entry
+                     WHERE aggregate_identifier = ? AND payload_type = ANY(?)
                      ORDER BY global_index""");
             select.setString(1, patient);
             select.setArray(2, connection.createArrayOf("varchar", TYPES));
-            select.setLong(3, upTo);
             return select;
-        }, (rs, i) -> read(rs.getString(1), rs.getBytes(2)));
-        for (Object event : events) {
+        }, (rs, i) -> new Object[]{rs.getLong(3), read(rs.getString(1), rs.getBytes(2))});
+        for (Object[] row : events) {
+            upTo = Math.max(upTo, (Long) row[0]);
+            Object event = row[1];
             Demographics next = null;
             if (event instanceof PatientRegistered registered) {
                 next = registered.demographics();
@@ -110,7 +116,7 @@ public class PatientDocuments {
             }
         }
         if (current == null) {
-            throw new IllegalStateException("search: patient " + patient + " has no registration up to " + upTo);
+            throw new IllegalStateException("search: patient " + patient + " has no registration in the ledger");
         }
         String postcode = NameKeys.postcode(current.address().postcode());
         formerPostcodes.remove(postcode);

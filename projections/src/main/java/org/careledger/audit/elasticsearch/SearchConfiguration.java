@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.http.HttpHost;
 import org.axonframework.config.EventProcessingConfigurer;
+import org.careledger.storage.SkippedEventWatch;
 import org.elasticsearch.client.RestClient;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -43,11 +44,12 @@ public class SearchConfiguration {
     }
 
     @Autowired
-    public void configure(EventProcessingConfigurer processing,
+    public void configure(EventProcessingConfigurer processing, SkippedEventWatch skipped,
                           @Value("${careledger.search.elasticsearch.batch-size:500}") int batchSize) {
         for (String group : new String[] {PATIENTS, AUDIT}) {
+            // watched: an event committed after the gap timeout is noted and delivered again (ADR 22)
             processing.registerPooledStreamingEventProcessor(group,
-                    org.axonframework.config.Configuration::eventStore,
+                    config -> skipped.watch(group, config.eventStore()),
                     (config, builder) -> builder.batchSize(batchSize).initialSegmentCount(1));
         }
     }

@@ -26,9 +26,10 @@ import java.util.Map;
  * The indices: index templates (put at start-up, and before the first bulk write of a process, so no document is
  * ever mapped dynamically), the names, and the one bulk write both projections use. Patients live in one index
  * ({@value #PATIENTS}); the audit trail in one index per UTC month ({@code careledger-audit-2026.03}), so
- * retention deletes whole indices. Every document is written with {@code version_type=external} and the ledger's
+ * retention deletes whole indices. Every document is written with {@code version_type=external_gte} and the ledger's
  * global index as its version: a replayed or late, older event can never overwrite a newer document, and writing
- * the same event twice is a no-op (a version conflict, counted as done). Logs carry ids only.
+ * the same version again rewrites it (the same content, or a patient's document that now includes an event that
+ * committed late, ADR 22). Logs carry ids only.
  */
 @Component
 @ConditionalOnProperty(SearchConfiguration.URL)
@@ -94,8 +95,9 @@ public class SearchIndices {
     }
 
     /**
-     * Writes the documents in one bulk request. A version conflict means a document of this or a later version is
-     * already there: done. Any other failure throws (ids only), so the processor retries the batch from its token.
+     * Writes the documents in one bulk request, {@code version_type=external_gte}: a document of the same version is
+     * overwritten (the same event again, or a patient's document rebuilt with an event that committed late below its
+     * highest index, ADR 22). A version conflict means a document of a later version is already there: done. Any other failure throws (ids only), so the processor retries the batch from its token.
      */
     public void bulk(List<Doc> docs) {
         if (docs.isEmpty()) {
@@ -105,7 +107,7 @@ public class SearchIndices {
         BulkRequest.Builder request = new BulkRequest.Builder();
         for (Doc doc : docs) {
             request.operations(op -> op.index(i -> i.index(doc.index()).id(doc.id()).version(doc.version())
-                    .versionType(VersionType.External).document(doc.source())));
+                    .versionType(VersionType.ExternalGte).document(doc.source())));
         }
         BulkResponse response;
         try {
