@@ -30,11 +30,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -139,47 +136,11 @@ class CrashUnderLoadTest {
         String[] patients = load.attempted.toArray(String[]::new);
         String at = "after kill " + (round + 1) + ": ";
 
-        // every acknowledged registration and entry is in the ledger, exactly once
-        Map<String, Long> registrations = countBy(jdbc, """
-                SELECT aggregate_identifier, count(*) FROM domain_event_entry
-                 WHERE payload_type = 'org.careledger.record.PatientRegistered' AND aggregate_identifier = ANY (?)
-                 GROUP BY aggregate_identifier""", patients);
-        for (String patient : load.registered) {
-            assertThat(registrations.get(patient)).as(at + "registration of %s", patient).isEqualTo(1L);
-        }
-        Map<String, Long> recorded = countBy(jdbc, """
-                SELECT convert_from(payload, 'UTF8')::jsonb ->> 'entry', count(*) FROM domain_event_entry
-                 WHERE payload_type = 'org.careledger.record.EntryRecorded' AND aggregate_identifier = ANY (?)
-                 GROUP BY 1""", patients);
-        load.entries.forEach((entry, patient) ->
-                assertThat(recorded.get(entry)).as(at + "entry %s of %s", entry, patient).isEqualTo(1L));
-
-        // every answered read has its audit event in the ledger and its row in the trail
-        Map<String, Long> accessed = countBy(jdbc, """
-                SELECT convert_from(payload, 'UTF8')::jsonb ->> 'patient', count(*) FROM domain_event_entry
-                 WHERE payload_type = 'org.careledger.audit.RecordAccessed'
-                   AND convert_from(payload, 'UTF8')::jsonb ->> 'patient' = ANY (?)
-                 GROUP BY 1""", patients);
-        Map<String, Long> trail = countBy(jdbc, """
-                SELECT a.patient, count(*) FROM audit_event a JOIN domain_event_entry d ON d.event_identifier = a.event_id
-                 WHERE d.payload_type = 'org.careledger.audit.RecordAccessed' AND a.patient = ANY (?)
-                 GROUP BY 1""", patients);
-        load.reads.forEach((patient, answered) -> {
-            assertThat(accessed.getOrDefault(patient, 0L)).as(at + "RecordAccessed of %s", patient)
-                    .isGreaterThanOrEqualTo(answered.get());
-            assertThat(trail.getOrDefault(patient, 0L)).as(at + "trail rows of %s", patient)
-                    .isEqualTo(accessed.getOrDefault(patient, 0L));
-        });
-
-        // the views hold what the ledger holds: nothing missing, nothing extra, nothing half-written
-        assertThat(set(jdbc, "SELECT nhs_number FROM view_patient WHERE nhs_number = ANY (?)", patients))
-                .as(at + "registered patients in the views").isEqualTo(registrations.keySet());
-        assertThat(set(jdbc, "SELECT entry_id::text FROM view_entry WHERE nhs_number = ANY (?)", patients))
-                .as(at + "entries in the views").isEqualTo(recorded.keySet());
+        Set<String> registered = load.assertLedgerHoldsWhatWasAcknowledged(jdbc, at);
         // the patient index is a tracking processor: it catches up after the restart
         await(at + "patient index").atMost(Duration.ofMinutes(1)).until(() ->
                 set(jdbc, "SELECT nhs_number FROM patient_index WHERE nhs_number = ANY (?)", patients)
-                        .equals(registrations.keySet()));
+                        .equals(registered));
 
         // audit-check: the trail and the ledger agree, no gap, no extra row
         DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
@@ -201,20 +162,8 @@ class CrashUnderLoadTest {
         });
     }
 
-    private static Map<String, Long> countBy(JdbcTemplate jdbc, String sql, String[] patients) {
-        Map<String, Long> counts = new HashMap<>();
-        jdbc.query(sql, rs -> {
-            counts.put(rs.getString(1).trim(), rs.getLong(2));
-        }, (Object) patients);
-        return counts;
-    }
-
     private static Set<String> set(JdbcTemplate jdbc, String sql, String[] patients) {
-        Set<String> values = new HashSet<>();
-        jdbc.query(sql, rs -> {
-            values.add(rs.getString(1).trim());
-        }, (Object) patients);
-        return values;
+        return LoadClient.set(jdbc, sql, patients);
     }
 
     private static double median(List<Double> values) {

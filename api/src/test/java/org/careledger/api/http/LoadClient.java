@@ -2,6 +2,7 @@ package org.careledger.api.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.careledger.shared.NhsNumber;
 
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -25,6 +28,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A client that loads the HTTP API with concurrent writers (register a patient, record an entry) and readers (open a
@@ -224,6 +229,73 @@ final class LoadClient {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /**
+     * Checks the ledger (through {@code jdbc}, as the owner) against what was acknowledged: every acknowledged
+     * registration and entry is there exactly once; every answered record read has its RecordAccessed event (at least
+     * as many per patient as were answered: one committed just before a failure is audited but never answered) and
+     * each such event its audit trail row; the views hold exactly the registrations and entries the ledger holds for
+     * the patients tried (nothing missing, nothing half-present).
+     *
+     * @return the patients the ledger holds registered, of those tried
+     */
+    Set<String> assertLedgerHoldsWhatWasAcknowledged(JdbcTemplate jdbc, String at) {
+        String[] patients = attempted.toArray(String[]::new);
+        // every acknowledged registration and entry is in the ledger, exactly once
+        Map<String, Long> registrations = countBy(jdbc, """
+                SELECT aggregate_identifier, count(*) FROM domain_event_entry
+                 WHERE payload_type = 'org.careledger.record.PatientRegistered' AND aggregate_identifier = ANY (?)
+                 GROUP BY aggregate_identifier""", patients);
+        for (String patient : registered) {
+            assertThat(registrations.get(patient)).as(at + "registration of %s", patient).isEqualTo(1L);
+        }
+        Map<String, Long> recorded = countBy(jdbc, """
+                SELECT convert_from(payload, 'UTF8')::jsonb ->> 'entry', count(*) FROM domain_event_entry
+                 WHERE payload_type = 'org.careledger.record.EntryRecorded' AND aggregate_identifier = ANY (?)
+                 GROUP BY 1""", patients);
+        entries.forEach((entry, patient) ->
+                assertThat(recorded.get(entry)).as(at + "entry %s of %s", entry, patient).isEqualTo(1L));
+
+        // every answered read has its audit event in the ledger and its row in the trail
+        Map<String, Long> accessed = countBy(jdbc, """
+                SELECT convert_from(payload, 'UTF8')::jsonb ->> 'patient', count(*) FROM domain_event_entry
+                 WHERE payload_type = 'org.careledger.audit.RecordAccessed'
+                   AND convert_from(payload, 'UTF8')::jsonb ->> 'patient' = ANY (?)
+                 GROUP BY 1""", patients);
+        Map<String, Long> trail = countBy(jdbc, """
+                SELECT a.patient, count(*) FROM audit_event a JOIN domain_event_entry d ON d.event_identifier = a.event_id
+                 WHERE d.payload_type = 'org.careledger.audit.RecordAccessed' AND a.patient = ANY (?)
+                 GROUP BY 1""", patients);
+        reads.forEach((patient, answered) -> {
+            assertThat(accessed.getOrDefault(patient, 0L)).as(at + "RecordAccessed of %s", patient)
+                    .isGreaterThanOrEqualTo(answered.get());
+            assertThat(trail.getOrDefault(patient, 0L)).as(at + "trail rows of %s", patient)
+                    .isEqualTo(accessed.getOrDefault(patient, 0L));
+        });
+
+        // the views hold what the ledger holds: nothing missing, nothing extra, nothing half-written
+        assertThat(set(jdbc, "SELECT nhs_number FROM view_patient WHERE nhs_number = ANY (?)", patients))
+                .as(at + "registered patients in the views").isEqualTo(registrations.keySet());
+        assertThat(set(jdbc, "SELECT entry_id::text FROM view_entry WHERE nhs_number = ANY (?)", patients))
+                .as(at + "entries in the views").isEqualTo(recorded.keySet());
+        return registrations.keySet();
+    }
+
+    private static Map<String, Long> countBy(JdbcTemplate jdbc, String sql, String[] patients) {
+        Map<String, Long> counts = new HashMap<>();
+        jdbc.query(sql, rs -> {
+            counts.put(rs.getString(1).trim(), rs.getLong(2));
+        }, (Object) patients);
+        return counts;
+    }
+
+    static Set<String> set(JdbcTemplate jdbc, String sql, String[] patients) {
+        Set<String> values = new HashSet<>();
+        jdbc.query(sql, rs -> {
+            values.add(rs.getString(1).trim());
+        }, (Object) patients);
+        return values;
     }
 
     /** A one-line summary of what was sent and answered. */
