@@ -121,7 +121,12 @@ class ValueObjectsTest {
                 arguments("address without town", (ThrowingCallable) () ->
                         new Address("1 High Street", null, null, "LS1 1AA")),
                 arguments("address without postcode", (ThrowingCallable) () ->
-                        new Address("1 High Street", "Flat 2", "Leeds", "")));
+                        new Address("1 High Street", "Flat 2", "Leeds", "")),
+                // found by fuzzing: longer ones failed in the register's columns with a 500
+                arguments("family name over 255 characters", (ThrowingCallable) () ->
+                        new Demographics("Ann", "S".repeat(256), born, Demographics.Gender.FEMALE, ADDRESS)),
+                arguments("postcode over 16 characters", (ThrowingCallable) () ->
+                        new Address("1 High Street", null, "Leeds", "L".repeat(17))));
     }
 
     @ParameterizedTest(name = "{0}")

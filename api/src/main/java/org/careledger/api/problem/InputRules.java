@@ -31,6 +31,8 @@ import java.util.Map;
  * <ul>
  *     <li>a date in a JSON body is an ISO-8601 string ({@code "2024-01-01"}); a JSON number is refused, never
  *     read as an epoch day;</li>
+ *     <li>a JSON object that names a field twice is refused as malformed (found by fuzzing: Jackson cannot bind a
+ *     record's creator property twice and answered 500), never silently the last value;</li>
  *     <li>a single-valued query parameter given twice ({@code purpose=A&purpose=B}) is refused, never silently
  *     the first;</li>
  *     <li>a URL the firewall rejects (encoded slashes, {@code ..} segments) answers problem+json, not the
@@ -45,6 +47,11 @@ public class InputRules implements WebMvcConfigurer {
     @Bean
     Jackson2ObjectMapperBuilderCustomizer strictDates() {
         return builder -> builder.deserializerByType(LocalDate.class, new IsoDateOnly());
+    }
+
+    @Bean
+    Jackson2ObjectMapperBuilderCustomizer noDuplicateFields() {
+        return builder -> builder.featuresToEnable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     /** A LocalDate only from an ISO-8601 date string. */

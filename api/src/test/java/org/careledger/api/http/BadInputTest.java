@@ -38,6 +38,8 @@ class BadInputTest extends ApiTest {
         long before = writes();
 
         assertProblem(post(GP_USER, entries, "{\"section\": \"PROBLEMS\", "), 400, "malformed-request");
+        assertProblem(post(GP_USER, entries, "{\"section\": \"PROBLEMS\", \"section\": [], \"content\": {}}"), 400,
+                "malformed-request");
         Answer wrongType = post(GP_USER, entries, "{\"section\": 42, \"content\": {\"text\": \"x\", \"effectiveDate\": \"not a date\"}}");
         assertProblem(wrongType, 400, "wrong-type");
         assertThat(wrongType.raw()).doesNotContain("not a date");
@@ -55,6 +57,8 @@ class BadInputTest extends ApiTest {
         assertProblem(get(GP_USER, "/api/patients/12345/record?purpose=DIRECT_CARE"), 400, "invalid-nhs-number");
         assertProblem(get(GP_USER, "/api/patients/" + w.patient() + "/record"), 400, "missing-parameter");
         assertProblem(get(GP_USER, "/api/patients/" + w.patient() + "/record?purpose=CURIOSITY"), 400, "wrong-type");
+        assertProblem(get(GP_USER, "/api/patients/" + w.patient() + "/record?purpose=DIRECT_CARE&%00=1"), 400,
+                "malformed-request");
         assertProblem(post(GP_USER, "/api/patients/" + w.patient() + "/consent/decisions", Map.of("organisation", "not an ods",
                 "direction", "SHARE_IN", "decision", "GRANTED", "method", "VERBAL")), 400, "invalid-ods-code");
         assertProblem(post(GP_USER, "/api/patients/" + w.patient() + "/consent/decisions", Map.of("organisation", "ZZZ99",

@@ -3,6 +3,7 @@ package org.careledger.api.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.careledger.api.CareLedgerApplication;
+import org.careledger.audit.trail.AuditReconciliation;
 import org.careledger.shared.NhsNumber;
 import org.careledger.storage.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
@@ -31,13 +32,15 @@ import static org.awaitility.Awaitility.await;
 /**
  * When the database goes away, the application says so and fails fast: readiness (which includes the database) is
  * DOWN while liveness stays UP, {@code /actuator/health} answers 503, reads and writes answer 503 problem+json with
- * Retry-After and write nothing; when the server is back, the pool reconnects by itself and the same requests
- * succeed. The watchdog is off here so that the outage lasts until the test starts the server again (it is tested
- * in EmbeddedPostgresLifecycleTest).
+ * Retry-After and write nothing; when the server can run again, the embedded server's watchdog starts it, the pool
+ * reconnects by itself and the same requests succeed. Under concurrent writers and readers: no 500, no request left
+ * hanging, every acknowledged write whole and nothing else half-present, every answered read audited.
+ * <p>
+ * An {@link Outage} kills the server and holds its port, so that the watchdog's restarts fail (as they would while
+ * the disk or the host is gone) until the test releases it; then the watchdog brings the server back by itself.
  */
 @SpringBootTest(classes = CareLedgerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"careledger.demo.patients=1", "careledger.demo.threads=1", "careledger.dev-idp.enabled=true",
-                "careledger.embedded-db.watchdog-interval=0s",
                 // the server is killed here: with the test runs' asynchronous commits an acknowledged registration
                 // could be lost with it, so this test keeps the product's default (durable) commits
                 "careledger.embedded-db.durable=true"})
@@ -74,7 +77,7 @@ class DatabaseOutageTest {
     }
 
     @Test
-    void aLostDatabaseMakesReadinessDownAndRequestsFailFastWith503ThenTheApplicationReconnects() {
+    void aLostDatabaseMakesReadinessDownAndRequestsFailFastWith503ThenTheApplicationReconnects() throws IOException {
         String token = token();
         NhsNumber patient = NhsNumber.of("9990001001".substring(0, 9) + NhsNumber.checkDigit("999000100"));
         assertThat(send(token, "POST", "/api/patients/" + patient, Map.of("demographics", Map.of(
@@ -88,7 +91,7 @@ class DatabaseOutageTest {
         assertThat(send(null, "GET", "/actuator/health/readiness", null).status()).isEqualTo(200);
         long entriesBefore = entriesOf(patient);
 
-        ProcessHandle.of(server.pid()).orElseThrow().destroyForcibly();
+        Outage outage = Outage.begin(server);
 
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 send(null, "GET", "/actuator/health/readiness", null).status() == 503);
@@ -106,7 +109,7 @@ class DatabaseOutageTest {
             assertThat(answer.raw()).doesNotContain("Exception", "Connection", "localhost");
         }
 
-        assertThat(server.restartIfStopped()).isTrue();
+        outage.end();
 
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 send(null, "GET", "/actuator/health/readiness", null).status() == 200);
@@ -114,6 +117,43 @@ class DatabaseOutageTest {
         assertThat(send(token, "GET", record, null).status()).isEqualTo(200);
         assertThat(send(token, "POST", entries, entry).status()).isEqualTo(201);
         assertThat(entriesOf(patient)).isEqualTo(entriesBefore + 1);
+    }
+
+    @Autowired
+    AuditReconciliation reconciliation;
+
+    @Test
+    void underConcurrentWritersAndReadersAnOutageAnswers503FastWritesNothingHalfAndLeavesNoReadUnauditedThenHealsItself()
+            throws Exception {
+        LoadClient load = new LoadClient(null, 20261203L);
+        load.start(uri(""), token(), 3, 3);
+        await("load running").atMost(Duration.ofMinutes(1)).until(() -> load.acknowledgedWrites() >= 20
+                && load.answeredReads() >= 20);
+        long unavailableBefore = load.answered(503);
+
+        Outage outage = Outage.begin(server);
+        await("readiness DOWN").atMost(Duration.ofSeconds(30)).until(() ->
+                send(null, "GET", "/actuator/health/readiness", null).status() == 503);
+        assertThat(send(null, "GET", "/actuator/health/readiness", null).body().at("/status").asText())
+                .isEqualTo("DOWN");
+        assertThat(send(null, "GET", "/actuator/health", null).status()).isEqualTo(503);
+        // the writers and readers keep going and are answered 503 problem+json (LoadClient keeps anything else)
+        await("requests answered 503 during the outage").atMost(Duration.ofMinutes(1))
+                .until(() -> load.answered(503) >= unavailableBefore + 30);
+        long acknowledgedDuringOutage = load.acknowledgedWrites();
+
+        outage.end();
+        await("readiness UP again, the watchdog having started the server").atMost(Duration.ofMinutes(1))
+                .until(() -> send(null, "GET", "/actuator/health/readiness", null).status() == 200);
+        await("writes acknowledged again").atMost(Duration.ofMinutes(1))
+                .until(() -> load.acknowledgedWrites() >= acknowledgedDuringOutage + 20);
+        load.stop();
+
+        assertThat(load.unexpected).as("no 500, no hanging request, every 503 problem+json without internals")
+                .isEmpty();
+        load.assertLedgerHoldsWhatWasAcknowledged(Owner.of(jdbc), "after the outage: ");
+        AuditReconciliation.Result trail = reconciliation.check();
+        assertThat(trail.consistent()).as("audit-check: %s", trail).isTrue();
     }
 
     private long entriesOf(NhsNumber patient) {
