@@ -58,6 +58,7 @@ describe('six people open the same patient (docs/api.md), in the browser', () =>
     assert.equal(await page.locator('#record-name').textContent(), 'Alex Example');
     assert.match(await page.locator('#withheld').textContent(), /Nothing is withheld from you/);
     assert.match(await page.locator('#summary').textContent(), /Asthma/);
+    await page.locator('#chart-OBSERVATIONS-0 canvas').waitFor(); // drawn after the rows are shown
     assert.equal(await page.locator('#chart-OBSERVATIONS-0 canvas').count(), 1, 'blood pressure over time is drawn');
     await accessible(page, 'the GP\'s record view');
     await shot(page, 'record-gp');
@@ -206,6 +207,7 @@ describe('the session', () => {
     // the sign-in expires: signing in again comes back in the role chosen, with what was typed
     await page.evaluate(() => { location.hash = '#/'; });
     await page.getByLabel('Surname').fill('Example');
+    await page.getByLabel('Date of birth').fill('1970-01-02');
     await page.evaluate(() => {
       const s = JSON.parse(sessionStorage.getItem('careledger.session'));
       s.accessToken = s.accessToken.slice(0, -4) + 'AAAA';
@@ -214,6 +216,7 @@ describe('the session', () => {
     await page.getByRole('button', { name: 'Find patient' }).click();
     await page.locator('#draft-restored').waitFor();
     assert.equal(await page.getByLabel('Surname').inputValue(), 'Example');
+    assert.equal(await page.getByLabel('Date of birth').inputValue(), '1970-01-02');
     assert.equal(await page.locator('#who').textContent(), 'Signed in as Robin Twoplaces, Social worker at LA601');
   });
 
@@ -331,6 +334,7 @@ describe('clinician writes', () => {
     await page.locator('#record-name').waitFor();
     assert.match(await page.locator('#section-TEST_RESULTS').textContent(), /Haemoglobin A1c measurement\s*58 mmol\/mol/);
     assert.match(await page.locator('#section-OBSERVATIONS').textContent(), /Diastolic blood pressure\s*81 mm\[Hg\]/);
+    await page.locator('#section-OBSERVATIONS canvas').first().waitFor(); // drawn after the rows are shown
     assert.equal(await page.locator('#section-OBSERVATIONS canvas').count(), 1, 'systolic now has three points: charted');
   });
 

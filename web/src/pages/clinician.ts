@@ -80,8 +80,7 @@ export async function recordPage(nhsNumber: string, purpose: string, me: { role?
     event.preventDefault();
     location.hash = `#/patients/${nhsNumber}?purpose=${(purposeForm.querySelector('#purpose') as HTMLSelectElement).value}`;
   });
-  const history = (e: { entry?: string; content?: { displayTerm?: string; text?: string } }) =>
-    h('a', { class: 'nhsuk-link', href: `#/patients/${nhsNumber}/entries/${e.entry}` }, 'History', h('span', { class: 'nhsuk-u-visually-hidden' }, ` of ${e.content?.displayTerm ?? e.content?.text ?? 'this entry'}`));
+  const history = (e: { entry?: string }) => `#/patients/${nhsNumber}/entries/${e.entry}`;
   const content = renderRecord(record, 'staff', history);
   performance.mark('record:built');
   show(`Record of ${formatNhsNumber(nhsNumber)}`, record.basis === 'EMERGENCY' ? countdownBanner(nhsNumber) : null,
