@@ -50,8 +50,9 @@ export async function viewAsPage(nhs: string, params: URLSearchParams, home: str
 
 function renderPreview(p: Preview): HTMLElement[] {
   const who = `A ${roleName(p.asRole).toLowerCase()} at ${p.asOrganisation}`;
+  const heading = `What a ${roleName(p.asRole).toLowerCase()} at ${p.asOrganisation} would see`;
   if (p.refused) {
-    return [h('h2', { class: 'nhsuk-heading-m', id: 'preview-heading' }, `What ${who.toLowerCase()} would see`),
+    return [h('h2', { class: 'nhsuk-heading-m', id: 'preview-heading' }, heading),
       inset(h('p', { id: 'preview-refused' }, `${who} could not open this record: they have no reason on record to see it (the patient is not registered there, and there is no access grant to that organisation). They would be told the record is not available, and their attempt would be recorded.`)),
       h('p', { class: 'nhsuk-body-s' }, `This preview was recorded (audit event ${p.auditEvent}).`)];
   }
@@ -60,9 +61,9 @@ function renderPreview(p: Preview): HTMLElement[] {
   for (const e of entries) bySection.set(e.section ?? '', [...(bySection.get(e.section ?? '') ?? []), e]);
   const sections = SECTION_ORDER.filter(s => bySection.has(s));
   return [
-    h('h2', { class: 'nhsuk-heading-m', id: 'preview-heading' }, `What ${who.toLowerCase()} would see`),
+    h('h2', { class: 'nhsuk-heading-m', id: 'preview-heading' }, heading),
     h('div', { class: 'nhsuk-inset-text', id: 'preview-summary' },
-      h('p', {}, p.basis === 'REGISTERED' ? 'The patient is registered there.' : p.basis === 'GRANT' ? 'Their organisation has been given access to parts of this record.' : ''),
+      p.basis === 'REGISTERED' ? h('p', {}, 'The patient is registered there.') : p.basis === 'GRANT' ? h('p', {}, 'Their organisation has been given access to parts of this record.') : null,
       previewSentences(p, who).map(s => h('p', {}, s)),
       p.contentShown ? null : h('p', { class: 'nhsuk-body-s' }, 'As an information governance officer you see which entries they would see, never what the entries say.')),
     ...sections.map(s => h('section', { id: `preview-${s}`, 'aria-labelledby': `preview-heading-${s}` },
