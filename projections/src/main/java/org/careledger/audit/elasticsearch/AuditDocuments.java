@@ -148,11 +148,9 @@ public class AuditDocuments {
             doc.put("refusal_reason", name(e.reason()));
         } else if (event instanceof RecordPreviewed e) {
             common(doc, "PREVIEWED", e.by(), e.at(), e.patient());
-            doc.put("basis", name(e.basis()));
             doc.put("purpose", name(e.purpose()));
             doc.put("channel", name(e.channel()));
             doc.put("view", org.careledger.audit.RecordView.PREVIEW.name());
-            doc.put("refusal_reason", name(e.refused()));
             doc.put("subject", e.asRole().name() + "@" + e.asOrganisation().value());
             doc.put("disclosed_count", e.disclosed() == null ? 0 : e.disclosed().size());
             doc.put("withheld_count", e.withheld());

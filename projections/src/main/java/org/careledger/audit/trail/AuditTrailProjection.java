@@ -167,7 +167,8 @@ public class AuditTrailProjection {
 
     /**
      * A preview ("view as", ADR 24): a row of kind PREVIEWED, view PREVIEW, naming the previewed role and
-     * organisation as its subject ({@code ROLE@ODS}) and the previewed reader's basis or refusal; the entries shown
+     * organisation as its subject ({@code ROLE@ODS}). Its basis and refusal columns stay empty: they would read as the
+     * previewer's (the previewed reader's outcome is in the ledger event); the entries shown
      * with content (a GP's preview) are disclosures of the previewer, like a read's. No alert rule counts previews.
      */
     @EventHandler
@@ -182,10 +183,9 @@ public class AuditTrailProjection {
                     VALUES (?, ?, 'PREVIEWED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, string_to_array(?, ','), ?, ?, ?, ?)
                     ON CONFLICT (event_id) DO NOTHING""".formatted(s),
                     id, index, ts(e.at()), e.by().user().value(), e.by().role().name(), org(e.by()),
-                    nhs(e.patient()), name(e.basis()), name(e.purpose()), name(e.channel()),
+                    nhs(e.patient()), null, name(e.purpose()), name(e.channel()),
                     RecordView.PREVIEW.name(), e.policyVersion(), csv(e.receipt()), size(e.disclosed()), e.withheld(),
-                    name(e.refused()),
-                    e.asRole().name() + "@" + e.asOrganisation().value());
+                    null, e.asRole().name() + "@" + e.asOrganisation().value());
             List<DisclosedEntry> disclosed = e.disclosed() == null ? List.of() : e.disclosed();
             if (inserted == 0 || !e.contentShown() || disclosed.isEmpty()) {
                 continue;
