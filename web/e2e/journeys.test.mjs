@@ -169,12 +169,14 @@ describe('the session', () => {
     await signIn(page, 'gp');
     await page.getByLabel('Surname').fill('Example');
     await page.getByLabel('Date of birth').fill('1970-01-02');
-    // the token the page holds stops being valid (as at expiry: the API answers 401 invalid-token)
-    await page.evaluate(() => {
+    // the token the page holds expires: a genuinely expired token of this GP when BrowserJourneyTest runs the journeys
+    // (signed by the application's identity provider, expired an hour ago), otherwise a spoiled signature; the API
+    // answers 401 invalid-token either way
+    await page.evaluate(expired => {
       const s = JSON.parse(sessionStorage.getItem('careledger.session'));
-      s.accessToken = s.accessToken.slice(0, -4) + 'AAAA';
+      s.accessToken = expired ?? s.accessToken.slice(0, -4) + 'AAAA';
       sessionStorage.setItem('careledger.session', JSON.stringify(s));
-    });
+    }, process.env.EXPIRED_GP_TOKEN ?? null);
     await page.getByRole('button', { name: 'Find patient' }).click();
     await page.locator('#draft-restored').waitFor();
     assert.equal(await page.getByLabel('Surname').inputValue(), 'Example');
