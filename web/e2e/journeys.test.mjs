@@ -58,6 +58,7 @@ describe('six people open the same patient (docs/api.md), in the browser', () =>
     assert.equal(await page.locator('#record-name').textContent(), 'Alex Example');
     assert.match(await page.locator('#withheld').textContent(), /Nothing is withheld from you/);
     assert.match(await page.locator('#summary').textContent(), /Asthma/);
+    await page.locator('#chart-OBSERVATIONS-0 canvas').waitFor(); // drawn after the rows are shown
     assert.equal(await page.locator('#chart-OBSERVATIONS-0 canvas').count(), 1, 'blood pressure over time is drawn');
     await accessible(page, 'the GP\'s record view');
     await shot(page, 'record-gp');
@@ -107,13 +108,108 @@ describe('six people open the same patient (docs/api.md), in the browser', () =>
   });
 });
 
+describe('view as: a GP and an IG officer preview the district nurse\'s view (ADR 24)', () => {
+  it('the GP previews what a district nurse at RCX would see: only what the GP may see, the rest explained', async () => {
+    const page = await newPage(browser);
+    await signIn(page, 'gp', `/#/patients/${NHS}`);
+    await page.locator('#record-name').waitFor();
+    await page.getByRole('link', { name: 'View as another role' }).click();
+    await page.getByRole('heading', { name: 'View as another role' }).waitFor();
+    await page.getByLabel('Role').selectOption('DISTRICT_NURSE');
+    await page.getByLabel('Organisation').selectOption('RCX');
+    await page.getByRole('button', { name: 'Preview their view' }).click();
+    await page.locator('#preview-heading').waitFor();
+    const summary = await page.locator('#preview-summary').textContent();
+    assert.match(summary, /A district nurse at RCX would see 2 entries\./);
+    assert.match(summary, /1 entry that you can see would be withheld from them because it is private to the organisation that wrote it\./);
+    assert.match(summary, /2 entries that you can see would be withheld from them because they are outside what that role's view of the record includes\./);
+    const shown = await page.locator('#preview-result').textContent();
+    assert.match(shown, /Asthma/);
+    assert.match(shown, /Paracetamol/);
+    assert.doesNotMatch(shown, /Diabetes|Low mood|carer visits/);
+    assert.match(shown, /This preview was recorded \(audit event [0-9a-f-]{36}\)/);
+    await accessible(page, 'view as (GP)');
+    await shot(page, 'view-as-gp');
+  });
+
+  it('the IG officer previews the same view: which entries, never what they say', async () => {
+    const page = await newPage(browser);
+    await signIn(page, 'ig-officer');
+    await page.getByRole('link', { name: 'View as' }).click();
+    await page.getByLabel('NHS number').fill(NHS);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Role').selectOption('DISTRICT_NURSE');
+    await page.getByLabel('Organisation').selectOption('RCX');
+    await page.getByRole('button', { name: 'Preview their view' }).click();
+    await page.locator('#preview-heading').waitFor();
+    const shown = await page.locator('#preview-result').textContent();
+    assert.match(shown, /A district nurse at RCX would see 2 entries\./);
+    assert.match(shown, /never what the entries say/);
+    assert.equal(await page.locator('#preview-result table tbody tr').count(), 2);
+    assert.match(await page.locator('#preview-result table tbody td').first().textContent(), /^[0-9a-f-]{36}$/);
+    assert.doesNotMatch(shown, /Asthma|Paracetamol|Diabetes|Low mood|carer visits/);
+    await accessible(page, 'view as (IG)');
+    await shot(page, 'view-as-ig');
+  });
+
+  it('a district nurse is not offered it, and asking the API anyway is refused', async () => {
+    const nurse = await apiAs('district-nurse');
+    const r = await nurse('GET', `/api/patients/${NHS}/record/preview?role=SOCIAL_WORKER&organisation=LA601&purpose=CARE_PLANNING`);
+    assert.equal(r.status, 403);
+    const page = await newPage(browser);
+    await signIn(page, 'district-nurse', `/#/patients/${NHS}`);
+    await page.locator('#record-name').waitFor();
+    assert.equal(await page.locator('#view-as').count(), 0);
+  });
+});
+
 describe('the session', () => {
   it('an expired sign-in goes back through sign-in and keeps what was typed', async () => {
     const page = await newPage(browser);
     await signIn(page, 'gp');
     await page.getByLabel('Surname').fill('Example');
     await page.getByLabel('Date of birth').fill('1970-01-02');
-    // the token the page holds stops being valid (as at expiry: the API answers 401 invalid-token)
+    // the token the page holds expires: a genuinely expired token of this GP when BrowserJourneyTest runs the journeys
+    // (signed by the application's identity provider, expired an hour ago), otherwise a spoiled signature; the API
+    // answers 401 invalid-token either way
+    await page.evaluate(expired => {
+      const s = JSON.parse(sessionStorage.getItem('careledger.session'));
+      s.accessToken = expired ?? s.accessToken.slice(0, -4) + 'AAAA';
+      sessionStorage.setItem('careledger.session', JSON.stringify(s));
+    }, process.env.EXPIRED_GP_TOKEN ?? null);
+    await page.getByRole('button', { name: 'Find patient' }).click();
+    await page.locator('#draft-restored').waitFor();
+    assert.equal(await page.getByLabel('Surname').inputValue(), 'Example');
+    assert.equal(await page.getByLabel('Date of birth').inputValue(), '1970-01-02');
+    await page.getByRole('button', { name: 'Find patient' }).click();
+    await page.locator('#results a').first().waitFor();
+    assert.match(await page.locator('#results').textContent(), new RegExp(NHS.replace(/(\d{3})(\d{3})(\d{4})/, '$1 $2 $3')));
+  });
+
+  it('a person holding several roles picks role and organisation, and keeps that role through an expired sign-in', async () => {
+    const admin = await apiAs('administrator');
+    const created = await admin('POST', '/api/directory/staff', { displayName: 'Robin Twoplaces' });
+    assert.equal(created.status, 201);
+    const user = created.body.id;
+    assert.equal((await admin('POST', `/api/directory/staff/${user}/roles`, { role: 'DISTRICT_NURSE', organisation: 'RCX' })).status, 204);
+    assert.equal((await admin('POST', `/api/directory/staff/${user}/roles`, { role: 'SOCIAL_WORKER', organisation: 'LA601' })).status, 204);
+    const page = await newPage(browser);
+    await signIn(page, user); // the user id alone: no role named
+    await page.getByRole('heading', { name: 'Choose your role' }).waitFor();
+    assert.equal(await page.locator('#who').textContent(), 'Signed in as Robin Twoplaces, District nurse at RCX');
+    assert.equal(await page.locator('input[name=role]').count(), 2);
+    await accessible(page, 'choose your role');
+    await shot(page, 'choose-role');
+    await page.getByLabel(/Social worker at .*\(LA601\)/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForFunction(() => document.querySelector('#who')?.textContent === 'Signed in as Robin Twoplaces, Social worker at LA601');
+    await page.locator('#find').waitFor(); // no second question: the role was chosen
+    await page.evaluate(n => { location.hash = `#/patients/${n}`; }, NHS);
+    assert.deepEqual(await sectionsShown(page), ['Social care']);
+    // the sign-in expires: signing in again comes back in the role chosen, with what was typed
+    await page.evaluate(() => { location.hash = '#/'; });
+    await page.getByLabel('Surname').fill('Example');
+    await page.getByLabel('Date of birth').fill('1970-01-02');
     await page.evaluate(() => {
       const s = JSON.parse(sessionStorage.getItem('careledger.session'));
       s.accessToken = s.accessToken.slice(0, -4) + 'AAAA';
@@ -123,9 +219,7 @@ describe('the session', () => {
     await page.locator('#draft-restored').waitFor();
     assert.equal(await page.getByLabel('Surname').inputValue(), 'Example');
     assert.equal(await page.getByLabel('Date of birth').inputValue(), '1970-01-02');
-    await page.getByRole('button', { name: 'Find patient' }).click();
-    await page.locator('#results a').first().waitFor();
-    assert.match(await page.locator('#results').textContent(), new RegExp(NHS.replace(/(\d{3})(\d{3})(\d{4})/, '$1 $2 $3')));
+    assert.equal(await page.locator('#who').textContent(), 'Signed in as Robin Twoplaces, Social worker at LA601');
   });
 
   it('signing out ends the session here and at the identity provider', async () => {
@@ -242,6 +336,7 @@ describe('clinician writes', () => {
     await page.locator('#record-name').waitFor();
     assert.match(await page.locator('#section-TEST_RESULTS').textContent(), /Haemoglobin A1c measurement\s*58 mmol\/mol/);
     assert.match(await page.locator('#section-OBSERVATIONS').textContent(), /Diastolic blood pressure\s*81 mm\[Hg\]/);
+    await page.locator('#section-OBSERVATIONS canvas').first().waitFor(); // drawn after the rows are shown
     assert.equal(await page.locator('#section-OBSERVATIONS canvas').count(), 1, 'systolic now has three points: charted');
   });
 
@@ -330,5 +425,10 @@ describe('page weight and time (measured, reported in docs/benchmarks.md, not as
     assert.equal(await page.locator('main section > table > tbody > tr').count(), 200);
     console.log(`MEASURE record page first load: ${(bytes / 1024).toFixed(1)} KB transferred (static files, compressed)`);
     console.log(`MEASURE 200-entry record: ${ms} ms from navigation to rendered (request, audit, render)`);
+    const split = await page.evaluate(() => {
+      const at = n => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
+      return `API call and JSON ${(at('record:data') - at('record:request')).toFixed(0)} ms, DOM built ${(at('record:built') - at('record:data')).toFixed(0)} ms, shown ${(at('record:shown') - at('record:built')).toFixed(0)} ms`;
+    });
+    console.log(`MEASURE 200-entry record, where the time went: ${split}`);
   });
 });

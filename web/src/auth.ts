@@ -4,6 +4,7 @@
 export const CLIENT_ID = 'careledger-web';
 const SESSION = 'careledger.session';
 const PENDING = 'careledger.pkce';
+const HINT = 'careledger.loginHint';
 
 export interface Session { accessToken: string; idToken?: string; expiresAt: number }
 
@@ -32,7 +33,7 @@ export async function challengeOf(verifier: string): Promise<string> {
 }
 
 /** Leaves for the identity provider's sign-in page; comes back to `returnTo` (a #route). */
-export async function signIn(returnTo: string): Promise<never> {
+export async function signIn(returnTo: string, loginHint?: string): Promise<never> {
   const verifier = randomToken();
   const state = randomToken();
   sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, returnTo }));
@@ -40,6 +41,11 @@ export async function signIn(returnTo: string): Promise<never> {
     response_type: 'code', client_id: CLIENT_ID, scope: 'openid profile', redirect_uri: redirectUri(),
     code_challenge: await challengeOf(verifier), code_challenge_method: 'S256', state,
   });
+  // the role picker: the provider's session signs in again as that role; kept, so signing in again after expiry
+  // (a 401 mid-task) comes back in the role chosen, not the first one held
+  if (loginHint) sessionStorage.setItem(HINT, loginHint);
+  const hint = loginHint ?? sessionStorage.getItem(HINT);
+  if (hint) q.set('login_hint', hint);
   location.assign(`/oauth2/authorize?${q}`);
   return new Promise<never>(() => { /* the page is leaving */ });
 }
@@ -81,6 +87,17 @@ export function signOut(): void {
     location.assign(`/connect/logout?${q}`);
   } else {
     location.assign('/');
+  }
+}
+
+/** The claims of the session's access token (read for the UI's flow only; the API verifies the token). */
+export function tokenClaims(session: Session | null): Record<string, unknown> {
+  if (!session) return {};
+  try {
+    const part = session.accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(part)) as Record<string, unknown>;
+  } catch {
+    return {};
   }
 }
 

@@ -22,7 +22,7 @@ export function seriesOf(entries: Entry[]): Series[] {
     s.points.push({ date, value: Number(value) });
   }
   return [...byKey.values()]
-    .map(s => ({ ...s, points: s.points.sort((a, b) => a.date.localeCompare(b.date)) }))
+    .map(s => ({ ...s, points: s.points.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)) }))
     .filter(s => s.points.length >= 2)
     .sort((a, b) => a.label.localeCompare(b.label));
 }

@@ -89,13 +89,24 @@ export function inset(...content: Child[]): HTMLElement {
   return h('div', { class: 'nhsuk-inset-text' }, h('span', { class: 'nhsuk-u-visually-hidden' }, 'Information: '), content);
 }
 
+// One formatter each, made once: toLocaleString(locale, options) builds a new Intl formatter on every call, which was
+// most of the time it took to lay out a 200-entry record (docs/benchmarks.md).
+const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+
 export function formatDate(iso: string | undefined): string {
   if (!iso) return '';
-  const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
-  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return DATE.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso));
 }
 
 export function formatDateTime(iso: string | undefined): string {
   if (!iso) return '';
-  return new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }) + ' UTC';
+  return DATE_TIME.format(new Date(iso)) + ' UTC';
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text made safe for HTML built as a string (entries are other people's words: never markup). */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, c => ESCAPES[c]);
 }

@@ -43,3 +43,18 @@ describe('NHS numbers and bases', () => {
     expect(basisWords('EMERGENCY')).toContain('break glass');
   });
 });
+
+describe('previewSentences', () => {
+  it('counts what the previewed reader would see, what the previewer may not, and why the rest is withheld', async () => {
+    const { previewSentences } = await import('./words');
+    expect(previewSentences({ wouldSee: 3, notShown: 1, contentShown: true, withheldReasons: { ROLE_VIEW: 2, PRIVATE: 1 } }, 'A district nurse at RCX')).toEqual([
+      'A district nurse at RCX would see 3 entries.',
+      '1 of them is not shown to you here, because you may not see it yourself.',
+      "2 entries that you can see would be withheld from them because they are outside what that role's view of the record includes.",
+      '1 entry that you can see would be withheld from them because it is private to the organisation that wrote it.',
+    ]);
+    expect(previewSentences({ wouldSee: 0, withheldReasons: {} }, 'A pharmacist at FA123')).toEqual(['A pharmacist at FA123 would see no entries.']);
+    expect(previewSentences({ wouldSee: 1, contentShown: false, withheldReasons: { SEALED: 1 } }, 'They')).toEqual([
+      'They would see 1 entry.', '1 entry would be withheld from them because it is sealed: only people given access to sealed entries may see it.']);
+  });
+});

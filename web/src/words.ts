@@ -88,3 +88,35 @@ export function formatNhsNumber(nhs: string | undefined): string {
 export function normaliseNhsNumber(typed: string): string {
   return typed.replace(/[\s-]/g, '');
 }
+
+/** Why entries would be withheld from the reader a preview ("view as") is for: the same reasons, said of them. */
+const WITHHELD_PREVIEWED: Record<string, string> = {
+  ...WITHHELD_STAFF,
+  ROLE_VIEW: "{it} {is} outside what that role's view of the record includes",
+  OUT_OF_GRANT_SCOPE: "{it} {is} in a part of the record their organisation's access does not cover",
+  NO_SHARE_IN_CONSENT: 'the patient has not agreed to share their record with that organisation',
+};
+
+/**
+ * The sentences of a preview: what the previewed reader would see and not see, said to the previewer. For a GP the
+ * withheld counts are of entries the GP can see; what only the previewed reader would see is a number, never named.
+ */
+export function previewSentences(p: { wouldSee?: number; notShown?: number; withheldReasons?: Record<string, number>; contentShown?: boolean },
+  who: string): string[] {
+  const out: string[] = [];
+  const would = p.wouldSee ?? 0;
+  out.push(would === 0 ? `${who} would see no entries.` : `${who} would see ${would === 1 ? '1 entry' : `${would} entries`}.`);
+  const hidden = p.notShown ?? 0;
+  if (hidden > 0) {
+    out.push(`${hidden === 1 ? '1 of them is' : `${hidden} of them are`} not shown to you here, because you may not see ${hidden === 1 ? 'it' : 'them'} yourself.`);
+  }
+  const scope = p.contentShown ? 'that you can see ' : '';
+  for (const [reason, n] of Object.entries(p.withheldReasons ?? {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
+    out.push(`${n === 1 ? `1 entry ${scope}would be` : `${n} entries ${scope}would be`} withheld from them because ${agree(WITHHELD_PREVIEWED[reason] ?? 'of the sharing rules', n)}.`);
+  }
+  return out;
+}
+
+/** The roles whose view can be previewed, in words. */
+export const PREVIEWABLE_ROLES: [string, string][] = ['DISTRICT_NURSE', 'SOCIAL_WORKER', 'PHARMACIST', 'PRACTICE_NURSE',
+  'PRACTICE_ADMIN', 'MENTAL_HEALTH_PRACTITIONER', 'OOH_CLINICIAN', 'SPECIALIST', 'GP'].map(r => [r, ROLES[r]]);

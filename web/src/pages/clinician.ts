@@ -54,11 +54,15 @@ export function findPatientPage(): void {
     errors, form, results);
 }
 
-export async function recordPage(nhsNumber: string, purpose: string): Promise<void> {
+export async function recordPage(nhsNumber: string, purpose: string, me: { role?: string }): Promise<void> {
   show('Opening record', h('h1', { class: 'nhsuk-heading-l' }, 'Opening the record…'));
   let record: RecordView;
+  // marks for the page-time measurement (docs/benchmarks.md): request + JSON, DOM built, shown
+  performance.clearMarks();
+  performance.mark('record:request');
   try {
     record = await ok(api.GET('/api/patients/{nhsNumber}/record', { params: { path: { nhsNumber }, query: { purpose: purpose as 'DIRECT_CARE' } } })) as RecordView;
+    performance.mark('record:data');
   } catch (e) {
     show('Record not available', h('h1', { class: 'nhsuk-heading-l' }, 'Record not available'),
       errorSummary('You cannot open this record', (e as Error).message),
@@ -76,9 +80,14 @@ export async function recordPage(nhsNumber: string, purpose: string): Promise<vo
     event.preventDefault();
     location.hash = `#/patients/${nhsNumber}?purpose=${(purposeForm.querySelector('#purpose') as HTMLSelectElement).value}`;
   });
-  const history = (e: { entry?: string; content?: { displayTerm?: string; text?: string } }) =>
-    h('a', { class: 'nhsuk-link', href: `#/patients/${nhsNumber}/entries/${e.entry}` }, 'History', h('span', { class: 'nhsuk-u-visually-hidden' }, ` of ${e.content?.displayTerm ?? e.content?.text ?? 'this entry'}`));
+  const history = (e: { entry?: string }) => `#/patients/${nhsNumber}/entries/${e.entry}`;
+  const content = renderRecord(record, 'staff', history);
+  performance.mark('record:built');
   show(`Record of ${formatNhsNumber(nhsNumber)}`, record.basis === 'EMERGENCY' ? countdownBanner(nhsNumber) : null,
-    ...renderRecord(record, 'staff', history), writeLinks(nhsNumber), purposeForm,
+    ...content, writeLinks(nhsNumber),
+    me.role === 'GP' ? h('p', { class: 'nhsuk-body' }, h('a', { class: 'nhsuk-link', href: `#/patients/${nhsNumber}/view-as`, id: 'view-as' }, 'View as another role'),
+      ' — what a district nurse, social worker or pharmacist at an organisation would see of this record now') : null,
+    purposeForm,
     h('p', { class: 'nhsuk-body-s' }, `This look at the record was recorded (audit event ${record.auditEvent}).`));
+  performance.mark('record:shown');
 }

@@ -1,7 +1,7 @@
 // A record as the reader may see it: summary first, then sections, charts of measurements, and the withheld
 // entries explained in words. Used by the clinician's record and the patient's "my record".
 import type { components } from '../api/schema';
-import { h, inset, summaryList, table, formatDate, formatDateTime } from '../dom';
+import { escapeHtml, h, inset, summaryList, formatDate, formatDateTime } from '../dom';
 import { basisWords, formatNhsNumber, sectionName, SECTION_ORDER, withheldSentences } from '../words';
 import { seriesOf } from '../charts';
 import { lineChart } from '../chart';
@@ -18,7 +18,22 @@ function value(e: Entry): string {
   return v?.value !== undefined ? `${v.value}${v.unit ? ` ${v.unit}` : ''}` : '';
 }
 
-export function renderRecord(r: RecordView, audience: 'staff' | 'patient', entryLink?: (e: Entry) => HTMLElement): HTMLElement[] {
+/**
+ * One section's table as one HTML string, parsed by the browser in one go: a 200-entry record is a few hundred rows,
+ * and building them node by node was most of the page's time (docs/benchmarks.md). Same markup as dom.ts table().
+ */
+function sectionTable(caption: string, head: string[], rows: string[][]): string {
+  const cells = (r: string[]) => r.map(c => `<td class="nhsuk-table__cell">${c}</td>`).join('');
+  return `<table class="nhsuk-table"><caption class="nhsuk-table__caption nhsuk-table__caption--m">${escapeHtml(caption)}</caption>`
+    + `<thead class="nhsuk-table__head"><tr>${head.map(c => `<th scope="col">${escapeHtml(c)}</th>`).join('')}</tr></thead>`
+    + `<tbody class="nhsuk-table__body">${rows.map(r => `<tr class="nhsuk-table__row">${cells(r)}</tr>`).join('')}</tbody></table>`;
+}
+
+/**
+ * The record: summary first, then each section. `entryHref` gives a staff member's link to an entry's history.
+ * Sections are built as HTML strings (escaped), charts are drawn after the rows are on screen (chart.ts).
+ */
+export function renderRecord(r: RecordView, audience: 'staff' | 'patient', entryHref?: (e: Entry) => string): HTMLElement[] {
   const d = r.demographics ?? {};
   const name = [d.givenName, d.familyName].filter(Boolean).join(' ') || formatNhsNumber(r.patient);
   const entries = r.entries ?? [];
@@ -29,7 +44,9 @@ export function renderRecord(r: RecordView, audience: 'staff' | 'patient', entry
     bySection.set(e.section ?? '', list);
   }
   for (const list of bySection.values()) {
-    list.sort((a, b) => (b.content?.effectiveDate ?? b.recordedAt ?? '').localeCompare(a.content?.effectiveDate ?? a.recordedAt ?? ''));
+    // newest first; ISO dates compare as plain strings (localeCompare asks the collator each time)
+    const when = (e: Entry) => e.content?.effectiveDate ?? e.recordedAt ?? '';
+    list.sort((a, b) => { const x = when(a); const y = when(b); return x < y ? 1 : x > y ? -1 : 0; });
   }
   const sections = SECTION_ORDER.filter(s => bySection.has(s));
   const withheld = withheldSentences(r.withheld ?? 0, r.withheldReasons, audience);
@@ -68,13 +85,19 @@ export function renderRecord(r: RecordView, audience: 'staff' | 'patient', entry
   for (const s of sections) {
     const list = bySection.get(s)!;
     const charts = s === 'OBSERVATIONS' || s === 'TEST_RESULTS' ? seriesOf(list) : [];
-    out.push(h('section', { id: `section-${s}`, 'aria-labelledby': `heading-${s}` },
+    const section = h('section', { id: `section-${s}`, 'aria-labelledby': `heading-${s}` },
       h('h2', { class: 'nhsuk-heading-m', id: `heading-${s}` }, `${sectionName(s)} (${list.length})`),
-      charts.map((c, i) => lineChart(c, `chart-${s}-${i}`)),
-      table(`${sectionName(s)}: entries`, ['Date', 'Entry', 'Value', 'Recorded', audience === 'staff' ? 'History' : ''],
-        list.map(e => [formatDate(e.content?.effectiveDate), what(e), value(e),
-          `${formatDateTime(e.recordedAt)} at ${e.authoringOrganisation ?? ''}${e.sensitivity && e.sensitivity !== 'NORMAL' ? ` (${e.sensitivity.toLowerCase().replace(/_/g, ' ')})` : ''}`,
-          entryLink ? entryLink(e) : '']))));
+      charts.map((c, i) => lineChart(c, `chart-${s}-${i}`)));
+    section.insertAdjacentHTML('beforeend', sectionTable(`${sectionName(s)}: entries`,
+      ['Date', 'Entry', 'Value', 'Recorded', audience === 'staff' ? 'History' : ''],
+      list.map(e => {
+        const term = escapeHtml(what(e));
+        const link = entryHref ? `<a class="nhsuk-link" href="${escapeHtml(entryHref(e))}">History<span class="nhsuk-u-visually-hidden"> of ${term || 'this entry'}</span></a>` : '';
+        return [escapeHtml(formatDate(e.content?.effectiveDate)), term, escapeHtml(value(e)),
+          escapeHtml(`${formatDateTime(e.recordedAt)} at ${e.authoringOrganisation ?? ''}${e.sensitivity && e.sensitivity !== 'NORMAL' ? ` (${e.sensitivity.toLowerCase().replace(/_/g, ' ')})` : ''}`),
+          link];
+      })));
+    out.push(section);
   }
   if (sections.length === 0) out.push(inset('No entries are shown to you in this record.'));
   return out;

@@ -34,7 +34,9 @@ public record AccessDecision(Basis basis, GrantId grant, EmergencyAccessId emerg
         /** A patient reading someone else's record. */
         NOT_OWN_RECORD,
         /** IG officers and administrators never see clinical content. */
-        NO_CLINICAL_ACCESS
+        NO_CLINICAL_ACCESS,
+        /** Previewing another role's view ("view as"): only a GP or an IG officer may (ADR 24). */
+        PREVIEW_NOT_ALLOWED
     }
 
     /** Why one entry was withheld from an allowed read. */

@@ -7,5 +7,6 @@ import org.careledger.shared.LedgerEvent;
  * changes no record): they are appended to the ledger as events of their own, in order, immutable like the rest.
  */
 public sealed interface AuditEvent extends LedgerEvent
-        permits RecordAccessed, RecordAccessRefused, PatientSearched, AuditTrailQueried, ConsentViewed, RecordWriteRefused {
+        permits RecordAccessed, RecordAccessRefused, PatientSearched, AuditTrailQueried, ConsentViewed, RecordWriteRefused,
+        RecordPreviewed {
 }

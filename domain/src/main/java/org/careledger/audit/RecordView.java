@@ -7,5 +7,7 @@ public enum RecordView {
     /** The version history of entries. */
     HISTORY,
     /** A download or export of the record. */
-    EXPORT
+    EXPORT,
+    /** A preview of what another role at an organisation would see ("view as", ADR 24). */
+    PREVIEW
 }

@@ -41,6 +41,20 @@ public class DirectoryReads {
                 user.value()).stream().findFirst();
     }
 
+    /** A role a staff member holds at an organisation, with the organisation's name. */
+    public record Assignment(org.careledger.shared.Role role, OdsCode organisation, String organisationName) {
+    }
+
+    /** Every role this staff member holds now, in the order they were assigned (their own: nothing to audit). */
+    public List<Assignment> assignmentsOf(UserId user) {
+        return jdbc.query("""
+                SELECT a.role, a.ods_code, o.name FROM role_assignment a
+                  LEFT JOIN organisation o ON o.ods_code = a.ods_code
+                 WHERE a.user_id = ? ORDER BY a.seq""", (rs, i) -> new Assignment(
+                org.careledger.shared.Role.valueOf(rs.getString(1)), OdsCode.of(rs.getString(2)), rs.getString(3)),
+                user.value());
+    }
+
     /** The name of an organisation, if registered. */
     public Optional<String> organisationName(OdsCode organisation) {
         return jdbc.query("SELECT name FROM organisation WHERE ods_code = ?", (rs, i) -> rs.getString(1),

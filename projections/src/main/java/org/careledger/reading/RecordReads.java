@@ -243,6 +243,11 @@ public class RecordReads {
      * transaction manager joins the Spring transaction already open), so it commits with the read or not at all.
      */
     private String publish(Object auditEvent) {
+        return publish(auditEvent, axonTransactions, eventBus);
+    }
+
+    /** {@link #publish(Object)} for the other read services of this package (one way to audit a read). */
+    static String publish(Object auditEvent, TransactionManager axonTransactions, EventBus eventBus) {
         GenericEventMessage<Object> message = new GenericEventMessage<>(auditEvent);
         DefaultUnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
         try {

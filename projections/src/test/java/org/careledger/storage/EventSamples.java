@@ -20,6 +20,7 @@ import org.careledger.audit.PatientSearched;
 import org.careledger.audit.Purpose;
 import org.careledger.audit.RecordAccessRefused;
 import org.careledger.audit.RecordAccessed;
+import org.careledger.audit.RecordPreviewed;
 import org.careledger.audit.RecordView;
 import org.careledger.audit.RecordWriteRefused;
 import org.careledger.shared.ConsentDecision;
@@ -131,6 +132,9 @@ final class EventSamples {
                         List.of(new DisclosedEntry(ENTRY, 2)), 3, GP, AT),
                 new RecordAccessRefused(PATIENT, AccessDecision.Refused.NO_BASIS, Purpose.DIRECT_CARE, Channel.API,
                         RecordView.CURRENT, "1", GP, AT),
+                new RecordPreviewed(PATIENT, Role.DISTRICT_NURSE, CLINIC, AccessDecision.Basis.GRANT, null,
+                        Purpose.CARE_PLANNING, Channel.WEB, "1", List.of("5f0c8a52-1d3e-4c7b-9a1e-2b3c4d5e6f70"),
+                        List.of(new DisclosedEntry(ENTRY, 2)), true, 3, 1, 1, GP, AT),
                 new ConsentViewed(PATIENT, Channel.FHIR_EXPORT, RecordView.EXPORT, Actor.patient(PATIENT_USER), AT),
                 new RecordWriteRefused(PATIENT, "RecordEntry", org.careledger.shared.Refusal.Kind.NO_CARE_RELATIONSHIP,
                         GP, AT),

@@ -89,6 +89,8 @@ class MeController {
             String summary = switch (a.kind()) {
                 case "EMERGENCY_DECLARED" -> who + " (" + role + ", " + where + ") declared an emergency to see your record";
                 case "REFUSED" -> who + " (" + role + ", " + where + ") tried to open your record and was refused";
+                case "PREVIEWED" -> who + " (" + role + ", " + where + ") checked what staff in another role would "
+                        + "see of your record";
                 default -> "PATIENT".equals(a.role()) ? "You opened your record"
                         : who + " (" + role + ", " + where + ") opened your record"
                         + ("EMERGENCY".equals(a.basis()) ? " in an emergency" : "");

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Who can sign in to the development identity provider: every person the directory holds NOW, read from the
@@ -24,8 +23,10 @@ import java.util.stream.Collectors;
  *     written in lower case with hyphens ({@code mental-health-practitioner}, {@code ig-officer});</li>
  *     <li>{@code <role>@<ODS>.<n>} (e.g. {@code gp@Y01211.2}): the n-th holder of that role there (n from 2);</li>
  *     <li>{@code <role>} alone (e.g. {@code pharmacist}): the first holder of that role anywhere;</li>
- *     <li>{@code <user id>} (a staff member's UUID): that person, if they hold exactly one role;
- *     {@code <user id>/<role>@<ODS>} chooses one of several (the sign-in refusal lists the choices);</li>
+ *     <li>{@code <user id>} (a staff member's UUID): that person, in their only role; a person holding several
+ *     is signed in in the first they were assigned, and the token says the role was not chosen
+ *     ({@code select_role}: the web application then offers the choice and signs in again for the chosen one);
+ *     {@code <user id>/<role>@<ODS>} names one of several;</li>
  *     <li>an NHS number: that patient, if registered; their user id is derived from the NHS number (an NHS login
  *     would issue its own).</li>
  * </ul>
@@ -36,7 +37,11 @@ final class DevAccounts {
     sealed interface Account permits Staff, Patient {
     }
 
-    record Staff(StaffSession session) implements Account {
+    /** A staff session; {@code named}: the username named the role and organisation (or there was only one). */
+    record Staff(StaffSession session, boolean named) implements Account {
+        Staff(StaffSession session) {
+            this(session, true);
+        }
     }
 
     record Patient(NhsNumber nhsNumber, UserId user) implements Account {
@@ -82,12 +87,7 @@ final class DevAccounts {
             if (sessions.isEmpty()) {
                 throw new NoSuchAccount("staff member " + id + " holds no role in the directory");
             }
-            if (sessions.size() > 1) {
-                throw new NoSuchAccount("staff member " + id + " holds several roles: choose one, as " + sessions.stream()
-                        .map(s -> id + "/" + slug(s.role()) + "@" + s.organisation().value())
-                        .collect(Collectors.joining(", ")));
-            }
-            return new Staff(sessions.get(0));
+            return new Staff(sessions.get(0), sessions.size() == 1);
         }
         if (u.indexOf('@') < 0) {
             return new Staff(directory.first(role(u)).orElseThrow(() -> new NoSuchAccount("nobody holds that role")));

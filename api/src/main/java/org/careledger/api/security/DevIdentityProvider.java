@@ -29,6 +29,7 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -89,6 +90,10 @@ public class DevIdentityProvider {
     public static final String WEB_CLIENT = "careledger-web";
     public static final String SCRIPT_CLIENT = "careledger-script";
     public static final String ACT_AS = "act_as";
+    /** Authorization request parameter (OIDC): the role to sign in as, {@code <user id>/<role>@<ODS>}. */
+    public static final String LOGIN_HINT = "login_hint";
+    /** Token claim: the person holds several roles and the sign-in named none (the client should offer the choice). */
+    public static final String SELECT_ROLE = "select_role";
 
     /** Settings, defaults in code. */
     @ConfigurationProperties("careledger.dev-idp")
@@ -242,7 +247,7 @@ public class DevIdentityProvider {
                 }
                 username = actAs.toString();
             } else {
-                username = context.getPrincipal().getName();
+                username = chosenRole(accounts, context.getPrincipal().getName(), loginHint(context));
             }
             DevAccounts.Account account;
             try {
@@ -256,6 +261,9 @@ public class DevIdentityProvider {
                 return;
             }
             SignInDirectory.StaffSession staff = ((DevAccounts.Staff) account).session();
+            if (!((DevAccounts.Staff) account).named()) {
+                claims.claim(SELECT_ROLE, true); // several roles held, none named: the client offers the choice
+            }
             claims.subject(staff.user().toString())
                     .claim(SignedInUser.ROLE, staff.role().name())
                     .claim(SignedInUser.ODS, staff.organisation().value());
@@ -263,6 +271,37 @@ public class DevIdentityProvider {
                 claims.claim(SignedInUser.NAME, staff.name());
             }
         };
+    }
+
+    /**
+     * The sign-in's username, or the role the client asks for again ({@code login_hint=<user id>/<role>@<ODS>} on the
+     * authorization request: the web application's role picker) — only a role of the same person as the provider's
+     * session; anything else is refused.
+     */
+    static String chosenRole(DevAccounts accounts, String username, String hint) {
+        if (hint == null || hint.isBlank()) {
+            return username;
+        }
+        try {
+            if (accounts.resolve(username) instanceof DevAccounts.Staff signedIn
+                    && accounts.resolve(hint) instanceof DevAccounts.Staff chosen
+                    && signedIn.session().user().equals(chosen.session().user())) {
+                return hint.strip();
+            }
+        } catch (DevAccounts.NoSuchAccount e) {
+            throw invalid(e.getMessage());
+        }
+        throw invalid("login_hint names a role of someone else");
+    }
+
+    private static String loginHint(JwtEncodingContext context) {
+        if (context.getAuthorization() == null) {
+            return null;
+        }
+        OAuth2AuthorizationRequest request = context.getAuthorization().getAttribute(
+                OAuth2AuthorizationRequest.class.getName());
+        Object hint = request == null ? null : request.getAdditionalParameters().get(LOGIN_HINT);
+        return hint == null ? null : hint.toString();
     }
 
     private static OAuth2AuthenticationException invalid(String description) {

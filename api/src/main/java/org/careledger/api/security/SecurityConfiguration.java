@@ -138,12 +138,17 @@ public class SecurityConfiguration {
                         // reads go to RecordReads whoever asks: it refuses and audits
                         .requestMatchers(HttpMethod.GET, "/api/patients/*/record",
                                 "/api/patients/*/entries/*/history").authenticated()
+                        // "view as": RecordPreviews refuses (audited) everyone but a GP or an IG officer (ADR 24)
+                        .requestMatchers(HttpMethod.GET, "/api/patients/*/record/preview").authenticated()
                         .requestMatchers("/api/patients/**").hasAnyRole(STAFF_WHO_CARE)
                         .requestMatchers("/api/audit/**").hasRole(IG_OFFICER.name())
                         .requestMatchers("/api/policy/**").hasAnyRole(ADMINISTRATOR.name(), IG_OFFICER.name())
+                        // the organisations a preview can be for (names and ODS codes, nothing about a patient)
+                        .requestMatchers(HttpMethod.GET, "/api/directory/organisations")
+                        .hasAnyRole(ADMINISTRATOR.name(), GP.name(), IG_OFFICER.name())
                         .requestMatchers("/api/directory/**").hasRole(ADMINISTRATOR.name())
                         .requestMatchers("/api/admin/**").hasRole(ADMINISTRATOR.name())
-                        .requestMatchers("/api/whoami").authenticated()
+                        .requestMatchers("/api/whoami", "/api/whoami/roles").authenticated()
                         // FHIR: the same rules as the REST equivalents
                         .requestMatchers(HttpMethod.GET, "/fhir/me/**").hasRole(PATIENT.name())
                         .requestMatchers(HttpMethod.GET, "/fhir/Patient/*/$everything").authenticated()

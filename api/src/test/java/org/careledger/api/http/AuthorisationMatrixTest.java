@@ -181,7 +181,13 @@ class AuthorisationMatrixTest extends ApiTest {
                 new Endpoint("GET", "/fhir/AuditEvent?patient=" + w.patient(), null, List.of("IG officer"),
                         (who, a) -> ok(a) && noClinicalContent(a) && !a.raw().contains(w.other().value())
                                 ? null : "not this patient's access history alone"),
-                new Endpoint("GET", "/api/directory/organisations", null, List.of("administrator"),
+                new Endpoint("GET", "/api/patients/" + w.patient() + "/record/preview?role=DISTRICT_NURSE&organisation=RCX"
+                        + "&purpose=CARE_PLANNING", null, List.of("GP at the registered practice", "IG officer"),
+                        (who, a) -> ok(a) && (who.equals("IG officer") ? noClinicalContent(a)
+                                : a.raw().contains("Asthma") && !a.raw().contains("Safeguarding concern"))
+                                ? null : "more than the previewer may see"),
+                new Endpoint("GET", "/api/directory/organisations", null,
+                        List.of("administrator", "GP at the registered practice", "IG officer"),
                         (who, a) -> ok(a) && a.raw().contains(GP.organisation().value()) && noClinicalContent(a)
                                 ? null : "not the directory"),
                 new Endpoint("POST", "/api/directory/staff", Map.of(), List.of("administrator")),

@@ -1,10 +1,17 @@
 package org.careledger.api.http;
 
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,11 +25,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One application start for every browser test; each journey checks its pages with axe-core (WCAG 2.2 A/AA).
  * <p>
  * {@code -Dcareledger.ui.screenshots=<folder>} saves the key pages as PNG there (docs/ui.md names the command).
+ * The journeys get a genuinely expired token of the demo GP ({@code EXPIRED_GP_TOKEN}, signed by this application's
+ * identity provider, expired an hour ago) for "an expired sign-in goes back through sign-in".
  */
 class BrowserJourneyTest extends ApiTest {
 
     static final Path WEB = Path.of("..", "web").toAbsolutePath().normalize();
     static final Path CHROMIUM = Path.of(System.getProperty("careledger.chromium", "/usr/bin/chromium"));
+
+    @Autowired
+    JWKSource<SecurityContext> signingKey;
 
     @Test
     void everyJourneyPassesInHeadlessChromium() throws IOException, InterruptedException {
@@ -39,6 +51,11 @@ class BrowserJourneyTest extends ApiTest {
                 .redirectOutput(log.toFile());
         node.environment().put("BASE_URL", "http://127.0.0.1:" + port);
         node.environment().put("CHROMIUM", CHROMIUM.toString());
+        JwtClaimsSet expired = JwtClaimsSet.builder().subject(GP.user().toString()).claim("role", "GP")
+                .claim("ods", GP.organisation().value())
+                .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600)).build();
+        node.environment().put("EXPIRED_GP_TOKEN",
+                new NimbusJwtEncoder(signingKey).encode(JwtEncoderParameters.from(expired)).getTokenValue());
         String shots = System.getProperty("careledger.ui.screenshots");
         if (shots != null && !shots.isBlank()) {
             node.environment().put("SCREENSHOTS", Path.of(shots).toAbsolutePath().toString());

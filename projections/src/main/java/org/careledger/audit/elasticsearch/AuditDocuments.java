@@ -10,6 +10,7 @@ import org.careledger.audit.ConsentViewed;
 import org.careledger.audit.PatientSearched;
 import org.careledger.audit.RecordAccessRefused;
 import org.careledger.audit.RecordAccessed;
+import org.careledger.audit.RecordPreviewed;
 import org.careledger.audit.RecordWriteRefused;
 import org.careledger.shared.Actor;
 import org.careledger.shared.NhsNumber;
@@ -53,6 +54,11 @@ public class AuditDocuments {
 
     @EventHandler
     void on(RecordAccessRefused e, EventMessage<?> message) {
+        LedgerBatch.add(this, message, this::flush);
+    }
+
+    @EventHandler
+    void on(RecordPreviewed e, EventMessage<?> message) {
         LedgerBatch.add(this, message, this::flush);
     }
 
@@ -140,6 +146,14 @@ public class AuditDocuments {
             doc.put("channel", name(e.channel()));
             doc.put("view", name(e.view()));
             doc.put("refusal_reason", name(e.reason()));
+        } else if (event instanceof RecordPreviewed e) {
+            common(doc, "PREVIEWED", e.by(), e.at(), e.patient());
+            doc.put("purpose", name(e.purpose()));
+            doc.put("channel", name(e.channel()));
+            doc.put("view", org.careledger.audit.RecordView.PREVIEW.name());
+            doc.put("subject", e.asRole().name() + "@" + e.asOrganisation().value());
+            doc.put("disclosed_count", e.disclosed() == null ? 0 : e.disclosed().size());
+            doc.put("withheld_count", e.withheld());
         } else if (event instanceof PatientSearched e) {
             common(doc, "SEARCHED", e.by(), e.at(), null);
             doc.put("channel", name(e.channel()));

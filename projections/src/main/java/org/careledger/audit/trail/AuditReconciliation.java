@@ -11,6 +11,7 @@ import org.careledger.audit.ConsentViewed;
 import org.careledger.audit.PatientSearched;
 import org.careledger.audit.RecordAccessRefused;
 import org.careledger.audit.RecordAccessed;
+import org.careledger.audit.RecordPreviewed;
 import org.careledger.audit.RecordWriteRefused;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -47,7 +48,7 @@ public class AuditReconciliation implements HealthIndicator {
     /** Ledger payload types whose events are rows of {@code audit_event}. */
     static final List<String> AUDIT_EVENT_TYPES = Stream.of(RecordAccessed.class, RecordAccessRefused.class,
             PatientSearched.class, RecordWriteRefused.class, ConsentViewed.class, AuditTrailQueried.class,
-            EmergencyAccessDeclared.class).map(Class::getName).toList();
+            EmergencyAccessDeclared.class, RecordPreviewed.class).map(Class::getName).toList();
     /** Ledger payload types whose events are rows of {@code ig_alert_review}. */
     static final List<String> ALERT_CASE_TYPES = Stream.of(AlertReviewed.class, AlertClosed.class)
             .map(Class::getName).toList();

@@ -44,7 +44,7 @@ import static org.careledger.audit.trail.AuditTrailProjection.ts;
 public class AuditTrail {
 
     private static final String ROW_KINDS = "kind IN ('ACCESSED', 'REFUSED', 'EMERGENCY_DECLARED', 'CONSENT_VIEWED', "
-            + "'WRITE_REFUSED')";
+            + "'WRITE_REFUSED', 'PREVIEWED')";
 
     private final JdbcTemplate jdbc;
     private final AuditAppender appender;

@@ -16,6 +16,8 @@ import org.careledger.audit.DisclosedEntry;
 import org.careledger.audit.PatientSearched;
 import org.careledger.audit.RecordAccessRefused;
 import org.careledger.audit.RecordAccessed;
+import org.careledger.audit.RecordPreviewed;
+import org.careledger.audit.RecordView;
 import org.careledger.audit.RecordWriteRefused;
 import org.careledger.audit.search.Names;
 import org.careledger.directory.StaffMemberRegistered;
@@ -161,6 +163,53 @@ public class AuditTrailProjection {
             }
         }
         log.debug("audit: refusal {} at index {}", id, index);
+    }
+
+    /**
+     * A preview ("view as", ADR 24): a row of kind PREVIEWED, view PREVIEW, naming the previewed role and
+     * organisation as its subject ({@code ROLE@ODS}). Its basis and refusal columns stay empty: they would read as the
+     * previewer's (the previewed reader's outcome is in the ledger event); the entries shown
+     * with content (a GP's preview) are disclosures of the previewer, like a read's. No alert rule counts previews.
+     */
+    @EventHandler
+    void on(RecordPreviewed e, EventMessage<?> message) {
+        long index = index(message);
+        String id = message.getIdentifier();
+        for (String s : targets()) {
+            int inserted = jdbc.update("""
+                    INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
+                        patient, basis, purpose, channel, record_view, policy_version, receipt, disclosed_count,
+                        withheld_count, refusal_reason, subject)
+                    VALUES (?, ?, 'PREVIEWED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, string_to_array(?, ','), ?, ?, ?, ?)
+                    ON CONFLICT (event_id) DO NOTHING""".formatted(s),
+                    id, index, ts(e.at()), e.by().user().value(), e.by().role().name(), org(e.by()),
+                    nhs(e.patient()), null, name(e.purpose()), name(e.channel()),
+                    RecordView.PREVIEW.name(), e.policyVersion(), csv(e.receipt()), size(e.disclosed()), e.withheld(),
+                    null, e.asRole().name() + "@" + e.asOrganisation().value());
+            List<DisclosedEntry> disclosed = e.disclosed() == null ? List.of() : e.disclosed();
+            if (inserted == 0 || !e.contentShown() || disclosed.isEmpty()) {
+                continue;
+            }
+            UUID[] entries = disclosed.stream().map(d -> d.entry().value()).toArray(UUID[]::new);
+            Integer[] versions = disclosed.stream().map(DisclosedEntry::version).toArray(Integer[]::new);
+            jdbc.update(connection -> {
+                var insert = connection.prepareStatement("""
+                        INSERT INTO %1$s.access_disclosure (access_event_id, global_index, occurred_at, patient,
+                            entry_id, version, section)
+                        SELECT ?, ?, ?, ?, d.entry_id, d.version, ae.section
+                        FROM unnest(?::uuid[], ?::int[]) AS d(entry_id, version)
+                        LEFT JOIN %1$s.audit_entry ae ON ae.entry_id = d.entry_id
+                        ON CONFLICT (access_event_id, entry_id) DO NOTHING""".formatted(s));
+                insert.setObject(1, id);
+                insert.setLong(2, index);
+                insert.setObject(3, ts(e.at()));
+                insert.setObject(4, nhs(e.patient()));
+                insert.setArray(5, connection.createArrayOf("uuid", entries));
+                insert.setArray(6, connection.createArrayOf("integer", versions));
+                return insert;
+            });
+        }
+        log.debug("audit: preview {} at index {}", id, index);
     }
 
     @EventHandler

@@ -87,7 +87,7 @@ public class PatientAccessHistory {
                        ORDER BY a.global_index LIMIT 1) rep ON true
                   LEFT JOIN staff_member s ON s.user_id = e.user_id
                   LEFT JOIN organisation o ON o.ods_code = e.organisation
-                 WHERE e.patient = ? AND e.kind IN ('ACCESSED', 'REFUSED', 'EMERGENCY_DECLARED')
+                 WHERE e.patient = ? AND e.kind IN ('ACCESSED', 'REFUSED', 'EMERGENCY_DECLARED', 'PREVIEWED')
                    AND e.occurred_at >= ? AND e.occurred_at < ?""" + keyset
                 // the text block below loses its indentation: without this newline PostgreSQL 15+ reads "?ORDER"
                 // as a parameter with trailing junk
@@ -107,7 +107,7 @@ public class PatientAccessHistory {
     public boolean isAccessTo(NhsNumber patient, String eventId) {
         return Boolean.TRUE.equals(jdbc.queryForObject("""
                 SELECT EXISTS (SELECT 1 FROM audit_event WHERE event_id = ? AND patient = ?
-                                  AND kind IN ('ACCESSED', 'REFUSED', 'EMERGENCY_DECLARED'))""",
+                                  AND kind IN ('ACCESSED', 'REFUSED', 'EMERGENCY_DECLARED', 'PREVIEWED'))""",
                 Boolean.class, eventId, patient.value()));
     }
 
