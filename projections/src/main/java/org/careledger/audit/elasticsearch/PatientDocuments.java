@@ -77,10 +77,6 @@ public class PatientDocuments {
 
     /** The patient's document as of the global index: built from their demographic events up to it. */
     Map<String, Object> document(String patient, long upTo) {
-        Demographics current = null;
-        String practice = null;
-        Set<String> formerNames = new LinkedHashSet<>();
-        Set<String> formerPostcodes = new LinkedHashSet<>();
         List<Object> events = jdbc.query(connection -> {
             var select = connection.prepareStatement("""
                     SELECT payload_type, payload FROM domain_event_entry
@@ -91,6 +87,18 @@ public class PatientDocuments {
             select.setLong(3, upTo);
             return select;
         }, (rs, i) -> read(rs.getString(1), rs.getBytes(2)));
+        return document(patient, upTo, events);
+    }
+
+    /**
+     * The document of a patient from their demographic events (registration, updates, transfers) in ledger order up
+     * to {@code upTo}: the one way a patient document is built (the processor, and the search benchmark's direct load).
+     */
+    public static Map<String, Object> document(String patient, long upTo, List<Object> events) {
+        Demographics current = null;
+        String practice = null;
+        Set<String> formerNames = new LinkedHashSet<>();
+        Set<String> formerPostcodes = new LinkedHashSet<>();
         for (Object event : events) {
             Demographics next = null;
             if (event instanceof PatientRegistered registered) {
