@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CareLedgerTest {
 
     private static final List<String> COMMANDS = List.of("help", "demo", "replay", "bench-commands", "bench-reads",
-            "bench-rebuild", "bench-load", "audit-check", "verify", "check-proof", "import", "server");
+            "bench-rebuild", "bench-load", "bench-search", "audit-check", "verify", "check-proof", "import", "server");
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
