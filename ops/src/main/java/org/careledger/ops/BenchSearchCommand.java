@@ -217,9 +217,8 @@ final class BenchSearchCommand implements Callable<Integer> {
                     esCount, esDocs, esSeconds));
             JdbcTemplate jdbc = new JdbcTemplate(dataSource);
             out.println("PostgreSQL: " + jdbc.queryForObject(
-                    "SELECT pg_size_pretty(pg_total_relation_size(schema_name || '.audit_event')) FROM audit_generation "
+                    "SELECT pg_size_pretty(pg_total_relation_size((schema_name || '.audit_event')::regclass)) FROM audit_generation "
                             + "WHERE state = 'ACTIVE'", String.class) + " audit_event with its indexes");
-            jdbc.execute("ANALYZE audit_event");
             out.flush();
 
             queries(ledger, out, numbers, registrations, end, days);

@@ -102,6 +102,8 @@ public final class SearchBenchmark {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
+                // a chunk takes minutes: beyond the application's statement timeout (kept below the gap timeout)
+                s.execute("SET LOCAL statement_timeout = 0");
                 s.execute("CREATE TEMP TABLE IF NOT EXISTS bench_patient (p integer PRIMARY KEY, nhs char(10)) "
                         + "ON COMMIT DROP");
                 s.execute("CREATE TEMP TABLE IF NOT EXISTS bench_user (u integer PRIMARY KEY, user_id uuid, "
@@ -176,6 +178,14 @@ public final class SearchBenchmark {
 
     /** The generated rows {@code from+1 .. to} as the audit events they stand for, with their global indexes. */
     public List<Row> rows(long from, long to) {
+        return new org.springframework.transaction.support.TransactionTemplate(
+                new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource)).execute(status -> {
+            jdbc.execute("SET LOCAL statement_timeout = 0");
+            return rowsInTransaction(from, to);
+        });
+    }
+
+    private List<Row> rowsInTransaction(long from, long to) {
         return jdbc.query("""
                 SELECT event_id, global_index, kind, occurred_at, user_id, role, organisation, patient, basis, purpose,
                        channel, record_view, disclosed_count, withheld_count
