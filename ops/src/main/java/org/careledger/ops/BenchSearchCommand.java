@@ -164,16 +164,31 @@ final class BenchSearchCommand implements Callable<Integer> {
             long esDocs = 0;
             List<double[]> rounds = new ArrayList<>();
             boolean compared = false;
-            for (long from = Math.min(present, indexed); from < events; from += chunk) {
+            // PostgreSQL generates chunk after chunk on its own thread; each chunk is indexed once it is committed
+            java.util.concurrent.ExecutorService generator = java.util.concurrent.Executors.newSingleThreadExecutor();
+            java.util.Map<Long, java.util.concurrent.Future<Double>> generated = new java.util.HashMap<>();
+            long first = Math.min(present, indexed) / chunk * chunk;
+            for (long from = first; from < events; from += chunk) {
+                long start = Math.max(from, present);
                 long to = Math.min(events, from + chunk);
-                if (to > present) {
-                    t = System.nanoTime();
-                    bench.generate(numbers, users, Math.max(from, present), to, events, end, days);
-                    pgSeconds += s(t);
-                    out.println(String.format(Locale.ROOT, "PostgreSQL: rows %d-%d generated in %.1f s (load %s)",
-                            Math.max(from, present) + 1, to, s(t), SearchBenchmark.loadAverage()));
-                    out.flush();
-                }
+                generated.put(from, generator.submit(() -> {
+                    if (to <= start) {
+                        return 0.0;
+                    }
+                    long began = System.nanoTime();
+                    bench.generate(numbers, users, start, to, events, end, days);
+                    synchronized (out) {
+                        out.println(String.format(Locale.ROOT, "PostgreSQL: rows %d-%d generated in %.1f s (load %s)",
+                                start + 1, to, s(began), SearchBenchmark.loadAverage()));
+                        out.flush();
+                    }
+                    return s(began);
+                }));
+            }
+            generator.shutdown();
+            for (long from = first; from < events; from += chunk) {
+                long to = Math.min(events, from + chunk);
+                pgSeconds += generated.get(from).get();
                 if (System.nanoTime() > deadline) {
                     continue;
                 }

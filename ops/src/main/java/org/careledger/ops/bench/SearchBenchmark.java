@@ -104,6 +104,7 @@ public final class SearchBenchmark {
             try (Statement s = c.createStatement()) {
                 // a chunk takes minutes: beyond the application's statement timeout (kept below the gap timeout)
                 s.execute("SET LOCAL statement_timeout = 0");
+                s.execute("SET LOCAL idle_in_transaction_session_timeout = 0");
                 s.execute("CREATE TEMP TABLE IF NOT EXISTS bench_patient (p integer PRIMARY KEY, nhs char(10)) "
                         + "ON COMMIT DROP");
                 s.execute("CREATE TEMP TABLE IF NOT EXISTS bench_user (u integer PRIMARY KEY, user_id uuid, "
@@ -181,6 +182,7 @@ public final class SearchBenchmark {
         return new org.springframework.transaction.support.TransactionTemplate(
                 new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource)).execute(status -> {
             jdbc.execute("SET LOCAL statement_timeout = 0");
+            jdbc.execute("SET LOCAL idle_in_transaction_session_timeout = 0");
             return rowsInTransaction(from, to);
         });
     }
