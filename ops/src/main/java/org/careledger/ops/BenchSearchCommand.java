@@ -67,6 +67,11 @@ final class BenchSearchCommand implements Callable<Integer> {
             description = "Synthetic audit events, 1000 to 50000000 (default: ${DEFAULT-VALUE}).")
     long events;
 
+    @Option(names = "--stop-at", paramLabel = "N", defaultValue = "-1",
+            description = "Generate and index only up to row N this run (time still spread as for --events), then "
+                    + "query; -1: all (default: ${DEFAULT-VALUE}).")
+    long stopAt;
+
     @Option(names = "--patients", paramLabel = "P", defaultValue = "260000",
             description = "Patients (the demo region's), 100 to " + DemoRegion.MAX_PATIENTS + " (default: ${DEFAULT-VALUE}).")
     int patients;
@@ -168,9 +173,11 @@ final class BenchSearchCommand implements Callable<Integer> {
             java.util.concurrent.ExecutorService generator = java.util.concurrent.Executors.newSingleThreadExecutor();
             java.util.Map<Long, java.util.concurrent.Future<Double>> generated = new java.util.HashMap<>();
             long first = Math.min(present, indexed) / chunk * chunk;
-            for (long from = first; from < events; from += chunk) {
+            long last = stopAt < 0 ? events : Math.min(events, Math.max(stopAt, 1000));
+            long indexedTo = Math.min(present, indexed);
+            for (long from = first; from < last; from += chunk) {
                 long start = Math.max(from, present);
-                long to = Math.min(events, from + chunk);
+                long to = Math.min(last, from + chunk);
                 generated.put(from, generator.submit(() -> {
                     if (to <= start) {
                         return 0.0;
@@ -186,8 +193,8 @@ final class BenchSearchCommand implements Callable<Integer> {
                 }));
             }
             generator.shutdown();
-            for (long from = first; from < events; from += chunk) {
-                long to = Math.min(events, from + chunk);
+            for (long from = first; from < last; from += chunk) {
+                long to = Math.min(last, from + chunk);
                 pgSeconds += generated.get(from).get();
                 if (System.nanoTime() > deadline) {
                     continue;
@@ -218,6 +225,7 @@ final class BenchSearchCommand implements Callable<Integer> {
                 List<SearchBenchmark.Row> rest = rows.subList(offset, rows.size());
                 long took = bench.indexThroughProjection(rest, batch);
                 esDocs += rest.size();
+                indexedTo = to;
                 esSeconds += took / 1e9;
                 out.println(String.format(Locale.ROOT, "Elasticsearch: rows %d-%d indexed through the projection path "
                         + "in %.1f s (%.0f docs/s; load %s)", from + 1, to, took / 1e9, rest.size() / (took / 1e9),
@@ -236,13 +244,21 @@ final class BenchSearchCommand implements Callable<Integer> {
                             + "WHERE state = 'ACTIVE'", String.class) + " audit_event with its indexes");
             out.flush();
 
-            queries(ledger, out, numbers, registrations, end, days);
+            // the queries' months lie where both stores have the rows (the first rows of the period when the run
+            // stopped early)
+            long covered = Math.min(pgRows, indexedTo);
+            Instant coveredTo = covered <= 0 ? end : new JdbcTemplate(dataSource).queryForObject(
+                    "SELECT occurred_at FROM audit_event WHERE global_index = ?", java.time.OffsetDateTime.class,
+                    SearchBenchmark.INDEX_BASE + covered).toInstant();
+            out.println("rows in both stores: 1-" + covered + ", up to " + coveredTo + "; monthly queries pick months "
+                    + "from " + end.minus(Duration.ofDays(days)) + " to then");
+            queries(ledger, out, numbers, registrations, end, days, coveredTo);
         }
         return CareLedgerCli.OK;
     }
 
     private void queries(ConfigurableApplicationContext ledger, PrintWriter out, List<NhsNumber> numbers,
-                         List<Object[]> registrations, Instant end, int days) {
+                         List<Object[]> registrations, Instant end, int days, Instant coveredTo) {
         AuditTrail trail = ledger.getBean(AuditTrail.class);
         PatientSearch search = ledger.getBean(PatientSearch.class);
         JdbcTemplate jdbc = new JdbcTemplate(ledger.getBean(DataSource.class));
@@ -277,13 +293,13 @@ final class BenchSearchCommand implements Callable<Integer> {
                 }));
         row(out, "per-user daily counts, one organisation, one month (audited)", "Elasticsearch", 300,
                 SearchBenchmark.latencies(warmUp, queries, () -> {
-                    AuditPeriod month = month(end, days, random);
+                    AuditPeriod month = month(end, days, coveredTo, random);
                     OdsCode org = OdsCode.of(SearchBenchmark.organisation(random.nextInt(SearchBenchmark.ORGANISATIONS)));
                     return () -> trail.counts(ig, AuditCounts.By.USER_DAY, org, month);
                 }));
         row(out, "per-user daily counts, one organisation, one month", "PostgreSQL", 300,
                 SearchBenchmark.latencies(warmUp, queries, () -> {
-                    AuditPeriod month = month(end, days, random);
+                    AuditPeriod month = month(end, days, coveredTo, random);
                     String org = SearchBenchmark.organisation(random.nextInt(SearchBenchmark.ORGANISATIONS));
                     return () -> AuditCounts.fromTrail(jdbc, AuditCounts.By.USER_DAY, org, month, zone);
                 }));
@@ -296,8 +312,10 @@ final class BenchSearchCommand implements Callable<Integer> {
         out.println("load average after the queries: " + SearchBenchmark.loadAverage());
     }
 
-    private static AuditPeriod month(Instant end, int days, SplittableRandom random) {
-        Instant from = end.minus(Duration.ofDays(30L + random.nextInt(days - 30)));
+    private static AuditPeriod month(Instant end, int days, Instant coveredTo, SplittableRandom random) {
+        Instant first = end.minus(Duration.ofDays(days));
+        long span = Math.max(1, Duration.between(first, coveredTo).toHours() - 30 * 24);
+        Instant from = first.plus(Duration.ofHours(random.nextLong(span)));
         return new AuditPeriod(from, from.plus(Duration.ofDays(30)));
     }
 
