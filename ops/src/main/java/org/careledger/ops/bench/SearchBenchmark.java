@@ -286,9 +286,15 @@ public final class SearchBenchmark {
         return System.nanoTime() - start;
     }
 
+    /** Deletes the indices matching the pattern, by name (the server refuses wildcard deletes). */
     public void deleteIndices(String pattern) {
         try {
-            rest.performRequest(new Request("DELETE", "/" + pattern + "?ignore_unavailable=true&allow_no_indices=true"));
+            String names = new String(rest.performRequest(new Request("GET", "/_cat/indices/" + pattern + "?h=index"))
+                    .getEntity().getContent().readAllBytes(), StandardCharsets.UTF_8).strip().replaceAll("\\s+", ",");
+            if (names.isEmpty()) {
+                return;
+            }
+            rest.performRequest(new Request("DELETE", "/" + names));
         } catch (IOException e) {
             throw new UncheckedIOException("delete " + pattern + " failed", e);
         }
