@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CareLedgerTest {
 
     private static final List<String> COMMANDS = List.of("help", "demo", "replay", "bench-commands", "bench-reads",
-            "bench-rebuild", "bench-load", "bench-verify", "audit-check", "verify", "check-proof", "import", "server");
+            "bench-rebuild", "bench-load", "bench-verify", "bench-search", "audit-check", "verify",
+            "check-proof", "import", "server");
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();

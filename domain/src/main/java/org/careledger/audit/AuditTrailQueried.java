@@ -22,6 +22,8 @@ public record AuditTrailQueried(AuditQuestion question, String subject, Instant 
         /** The IG alerts raised from the trail (emergencies, out of hours, many records, shared surname, refusals). */
         IG_ALERTS,
         /** Counts over the trail: per user and day, per organisation, by basis, emergencies per day (issue 11). */
-        ACCESS_COUNTS
+        ACCESS_COUNTS,
+        /** A full-text search over the whole trail with filters (issue 11); the subject is the filters used. */
+        AUDIT_SEARCH
     }
 }

@@ -26,12 +26,13 @@ import java.util.Set;
                 "through to the server and to the commands that open the ledger."},
         subcommands = {HelpCommand.class, DemoCommand.class, ReplayCommand.class, BenchCommand.class,
                 BenchReadsCommand.class, BenchRebuildCommand.class, BenchLoadCommand.class, BenchVerifyCommand.class,
+                BenchSearchCommand.class,
                 AuditCheckCommand.class, VerifyCommand.class, CheckProofCommand.class, ImportCommand.class})
 public final class CareLedgerCli {
 
     /** The subcommands this CLI answers. */
     public static final Set<String> COMMANDS = Set.of("demo", "replay", "bench-commands", "bench-reads",
-            "bench-rebuild", "bench-load", "bench-verify", "audit-check", "verify", "check-proof", "import");
+            "bench-rebuild", "bench-load", "bench-verify", "bench-search", "audit-check", "verify", "check-proof", "import");
 
     public static final int OK = 0;
     public static final int FAILED = 1;

@@ -7,6 +7,7 @@ import org.careledger.access.DeclareEmergencyAccess;
 import org.careledger.audit.trail.AuditPage;
 import org.careledger.audit.trail.AuditPeriod;
 import org.careledger.audit.trail.AuditRecord;
+import org.careledger.audit.trail.AuditSearch;
 import org.careledger.audit.trail.AuditTrail;
 import org.careledger.record.AmendEntry;
 import org.careledger.record.EntryContent;
@@ -248,6 +249,54 @@ class AuditTrailTest extends LedgerDatabaseTest {
         }
         assertThat(world.eventsOfType(AuditTrailQueried.class, patient.value())).isZero();
         assertThat(trail.accessesToPatient(IG, patient, period, AuditPage.Request.first(10)).items()).hasSize(1);
+    }
+
+    @Test
+    void withoutElasticsearchTheSearchAnswersFromTheTrailWithAlertsAndIsAuditedFirst() throws Exception {
+        NhsNumber patient = world.patient(practice, "Fallback", LocalDate.of(1970, 1, 1), era);
+        EntryId note = world.entry(patient, gp, Section.CONSULTATIONS, Sensitivity.NORMAL, era.plus(1, MINUTES));
+        world.read(patient, gp, Basis.REGISTERED, era.plus(9, HOURS), List.of(new DisclosedEntry(note, 1)));
+        Actor stranger = Actor.staff(new org.careledger.shared.UserId(UUID.randomUUID()), Role.PHARMACIST,
+                OdsCode.of("FA124"));
+        for (int i = 0; i < 3; i++) {
+            world.refused(patient, stranger, era.plus(10, HOURS).plusSeconds(i));
+        }
+        world.awaitTrail(4, "patient = ?", patient.value());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM ig_alert WHERE patient = ?", Long.class, patient.value()) == 1);
+        String alert = jdbc.queryForObject("SELECT alert_id FROM ig_alert WHERE patient = ?", String.class,
+                patient.value());
+        world.append(new org.careledger.alert.AlertReviewed(alert, "asked the pharmacy", IG, era.plus(11, HOURS)));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM ig_alert_review WHERE alert_id = ?", Long.class, alert) == 1);
+        AuditPeriod day = new AuditPeriod(era, era.plus(1, java.time.temporal.ChronoUnit.DAYS));
+        AuditSearch.Filter byPatient = new AuditSearch.Filter(null, null, null, patient, null, null, null, null,
+                List.of());
+
+        List<AuditSearch.Hit> all = pages(p -> trail.search(IG, byPatient, day, p), 2, 3);
+        assertThat(all).extracting(AuditSearch.Hit::kind).containsExactly("ACCESSED", "REFUSED", "REFUSED",
+                "REFUSED", "ALERT_RAISED", "ALERT_REVIEWED");
+        assertThat(all.get(0).sections()).containsExactly("CONSULTATIONS");
+        assertThat(all.get(4).alertKind()).isEqualTo("REPEATED_REFUSALS");
+        assertThat(all.get(4).subject()).isEqualTo(all.get(3).id());
+        assertThat(all.get(5).alert()).isEqualTo(alert);
+        assertThat(all.get(5).user()).isEqualTo(IG.user().value());
+        assertThat(trail.search(IG, new AuditSearch.Filter(null, null, null, patient, null, null, null, null,
+                AuditSearch.Filter.terms("Consultations GP")), day, AuditPage.Request.first(10)).items())
+                .extracting(AuditSearch.Hit::id).containsExactly(all.get(0).id());
+        assertThat(trail.search(IG, new AuditSearch.Filter(stranger.user(), Role.PHARMACIST, OdsCode.of("FA124"),
+                null, null, Purpose.DIRECT_CARE, Channel.WEB, AuditSearch.Kind.REFUSED, List.of()), day,
+                AuditPage.Request.first(10)).items()).hasSize(3);
+        // three pages and the text search named the patient; the stranger's search did not
+        assertThat(world.eventsOfType(AuditTrailQueried.class, "patient=" + patient.value())).isEqualTo(4);
+
+        assertThatThrownBy(() -> trail.search(gp, byPatient, day, AuditPage.Request.first(10)))
+                .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.NOT_PERMITTED));
+        try (AutoCloseable failing = world.failAppendsOf(AuditTrailQueried.class, "patient=" + patient.value())) {
+            assertThatThrownBy(() -> trail.search(IG, byPatient, day, AuditPage.Request.first(10)))
+                    .hasStackTraceContaining("audit store unavailable");
+        }
+        assertThat(world.eventsOfType(AuditTrailQueried.class, "patient=" + patient.value())).isEqualTo(4);
     }
 
     /** Walks the pages of size {@code size}, checking how many pages there are, and returns every row. */

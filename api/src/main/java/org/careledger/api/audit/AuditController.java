@@ -12,6 +12,10 @@ import org.careledger.audit.trail.AuditPage;
 import org.careledger.audit.trail.AuditPeriod;
 import org.careledger.audit.trail.AuditRecord;
 import org.careledger.audit.trail.AuditCounts;
+import org.careledger.audit.trail.AuditSearch;
+import org.careledger.audit.Channel;
+import org.careledger.audit.Purpose;
+import org.careledger.shared.Role;
 import org.careledger.audit.trail.AuditTrail;
 import org.careledger.shared.EntryId;
 import org.careledger.shared.NhsNumber;
@@ -122,6 +126,31 @@ class AuditController {
                                    @RequestParam(defaultValue = "50") @Min(1) @Max(AuditPage.MAX_SIZE) int size,
                                    @RequestParam(required = false) String after) {
         return ask(from, to, size, after, (p) -> trail.alerts(user.actor(), status, p.period, p.request));
+    }
+
+    @GetMapping("/search")
+    @Operation(summary = "Search the whole trail (accesses, refusals, searches, exports, consent views, audit queries, "
+            + "emergencies, alerts raised, reviewed and closed) by user, role, organisation, patient, basis, purpose, "
+            + "channel, kind and free-text codes (each word must equal a coded field or a disclosed section); from "
+            + "Elasticsearch when it is configured")
+    Page<AuditSearch.Hit> search(@AuthenticationPrincipal SignedInUser user,
+                                 @RequestParam(name = "user", required = false) String reader,
+                                 @RequestParam(required = false) Role role,
+                                 @RequestParam(required = false) String organisation,
+                                 @RequestParam(required = false) String patient,
+                                 @RequestParam(required = false) AccessDecision.Basis basis,
+                                 @RequestParam(required = false) Purpose purpose,
+                                 @RequestParam(required = false) Channel channel,
+                                 @RequestParam(required = false) AuditSearch.Kind kind,
+                                 @RequestParam(required = false) String text,
+                                 @RequestParam(required = false) Instant from,
+                                 @RequestParam(required = false) Instant to,
+                                 @RequestParam(defaultValue = "50") @Min(1) @Max(AuditPage.MAX_SIZE) int size,
+                                 @RequestParam(required = false) String after) {
+        AuditSearch.Filter filter = new AuditSearch.Filter(reader == null ? null : UserId.of(reader), role,
+                organisation == null ? null : OdsCode.of(organisation), patient == null ? null : NhsNumber.of(patient),
+                basis, purpose, channel, kind, AuditSearch.Filter.terms(text));
+        return ask(from, to, size, after, (p) -> trail.search(user.actor(), filter, p.period, p.request));
     }
 
     @GetMapping("/counts")

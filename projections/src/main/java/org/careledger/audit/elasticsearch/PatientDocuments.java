@@ -81,12 +81,7 @@ public class PatientDocuments {
      * next time the document is built, at the same version, which {@code external_gte} lets overwrite.
      */
     Map<String, Object> document(String patient) {
-        long upTo = 0;
-        Demographics current = null;
-        String practice = null;
-        Set<String> formerNames = new LinkedHashSet<>();
-        Set<String> formerPostcodes = new LinkedHashSet<>();
-        List<Object[]> events = jdbc.query(connection -> {
+        List<Object[]> rows = jdbc.query(connection -> {
             var select = connection.prepareStatement("""
                     SELECT payload_type, payload, global_index FROM domain_event_entry
                      WHERE aggregate_identifier = ? AND payload_type = ANY(?)
@@ -95,9 +90,25 @@ public class PatientDocuments {
             select.setArray(2, connection.createArrayOf("varchar", TYPES));
             return select;
         }, (rs, i) -> new Object[]{rs.getLong(3), read(rs.getString(1), rs.getBytes(2))});
-        for (Object[] row : events) {
+        long upTo = 0;
+        List<Object> events = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
             upTo = Math.max(upTo, (Long) row[0]);
-            Object event = row[1];
+            events.add(row[1]);
+        }
+        return document(patient, upTo, events);
+    }
+
+    /**
+     * The document of a patient from their demographic events (registration, updates, transfers) in ledger order up
+     * to {@code upTo}: the one way a patient document is built (the processor, and the search benchmark's direct load).
+     */
+    public static Map<String, Object> document(String patient, long upTo, List<Object> events) {
+        Demographics current = null;
+        String practice = null;
+        Set<String> formerNames = new LinkedHashSet<>();
+        Set<String> formerPostcodes = new LinkedHashSet<>();
+        for (Object event : events) {
             Demographics next = null;
             if (event instanceof PatientRegistered registered) {
                 next = registered.demographics();
@@ -116,7 +127,7 @@ public class PatientDocuments {
             }
         }
         if (current == null) {
-            throw new IllegalStateException("search: patient " + patient + " has no registration in the ledger");
+            throw new IllegalStateException("search: patient " + patient + " has no registration up to " + upTo);
         }
         String postcode = NameKeys.postcode(current.address().postcode());
         formerPostcodes.remove(postcode);

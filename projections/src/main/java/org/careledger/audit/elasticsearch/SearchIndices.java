@@ -73,6 +73,7 @@ public class SearchIndices {
         }
         put("careledger-patients", "elasticsearch/patients-template.json");
         put("careledger-audit", "elasticsearch/audit-template.json");
+        extendAuditMappings();
         templatesPut = true;
         log.info("search: index templates put");
     }
@@ -87,6 +88,22 @@ public class SearchIndices {
             client.indices().putIndexTemplate(b -> b.name(name).withJson(new java.io.StringReader(body)));
         } catch (IOException e) {
             throw new UncheckedIOException("search: index template " + name + " not put", e);
+        }
+    }
+
+    /**
+     * Adds the fields the template gained since an existing monthly index was created (mappings only grow): the
+     * alert fields and the position (issue 11). A replay then rewrites the older documents with them.
+     */
+    private void extendAuditMappings() {
+        try {
+            client.indices().putMapping(m -> m.index(AUDIT_PREFIX + "*").ignoreUnavailable(true).allowNoIndices(true)
+                    .properties("position", p -> p.long_(l -> l))
+                    .properties("alert", p -> p.keyword(k -> k))
+                    .properties("alert_kind", p -> p.keyword(k -> k))
+                    .properties("outcome", p -> p.keyword(k -> k)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("search: audit mappings not extended", e);
         }
     }
 

@@ -50,14 +50,17 @@ public class AuditTrail {
     private final AuditAppender appender;
     private final Clock clock;
     private final AuditCounts.Index index;
+    private final AuditSearch.Index searchIndex;
     private final org.careledger.policy.PolicyInForce policy;
 
     public AuditTrail(JdbcTemplate jdbc, AuditAppender appender, ObjectProvider<Clock> clock,
-                      ObjectProvider<AuditCounts.Index> index, org.careledger.policy.PolicyInForce policy) {
+                      ObjectProvider<AuditCounts.Index> index, ObjectProvider<AuditSearch.Index> searchIndex,
+                      org.careledger.policy.PolicyInForce policy) {
         this.jdbc = jdbc;
         this.appender = appender;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
         this.index = index.getIfAvailable();
+        this.searchIndex = searchIndex.getIfAvailable();
         this.policy = policy;
     }
 
@@ -148,6 +151,19 @@ public class AuditTrail {
     public AuditPage<AuditRecord> refusals(Actor by, AuditPeriod period, AuditPage.Request page) {
         audit(by, AuditQuestion.REFUSALS, null, period);
         return records("kind = 'REFUSED'", List.of(), period, page);
+    }
+
+    /**
+     * Full-text search over the whole trail ({@link AuditSearch}): from the Elasticsearch audit index when it is
+     * configured (it may lag the ledger by seconds), else from PostgreSQL over the same rows.
+     */
+    public AuditPage<AuditSearch.Hit> search(Actor by, AuditSearch.Filter filter, AuditPeriod period,
+                                             AuditPage.Request page) {
+        Refusal.requireValue(filter, "search");
+        Refusal.requireValue(page, "page");
+        audit(by, AuditQuestion.AUDIT_SEARCH, filter.describe(), period);
+        return searchIndex != null ? searchIndex.search(filter, period, page)
+                : AuditSearch.fromTrail(jdbc, filter, period, page);
     }
 
     /** IG alerts raised from the trail in the period, each with its case's status; all of them or one status. */
@@ -245,11 +261,21 @@ public class AuditTrail {
     private <T> AuditPage<T> page(String sql, String alias, List<Object> args, AuditPeriod period,
                                   AuditPage.Request page, RowMapper<T> mapper, Function<T, AuditPage.Cursor> cursor,
                                   String timeColumn) {
+        return page(jdbc, sql, alias, args, period, page, mapper, cursor, timeColumn, "global_index");
+    }
+
+    /**
+     * One page of rows in (time, order column) order within a period: {@code sql} has the period's two placeholders
+     * then a {@code %s} for the keyset condition, and ends with {@code LIMIT ?}.
+     */
+    static <T> AuditPage<T> page(JdbcTemplate jdbc, String sql, String alias, List<Object> args, AuditPeriod period,
+                                 AuditPage.Request page, RowMapper<T> mapper, Function<T, AuditPage.Cursor> cursor,
+                                 String timeColumn, String orderColumn) {
         args.add(ts(period.from()));
         args.add(ts(period.to()));
         String keyset = "";
         if (page.after() != null) {
-            keyset = "AND (%1$s.%2$s, %1$s.global_index) > (?, ?)".formatted(alias, timeColumn);
+            keyset = "AND (%1$s.%2$s, %1$s.%3$s) > (?, ?)".formatted(alias, timeColumn, orderColumn);
             args.add(ts(page.after().at()));
             args.add(page.after().globalIndex());
         }

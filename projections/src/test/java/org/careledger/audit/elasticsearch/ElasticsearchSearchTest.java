@@ -180,7 +180,7 @@ class ElasticsearchSearchTest {
         assertThat(month).isEqualTo("careledger-audit-2031.03");
         await().ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class).atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             indices.refresh();
-            assertThat(count(month)).isEqualTo(2);
+            assertThat(countOf(month, gp)).isEqualTo(2);
         });
         long accessIndex = jdbc.queryForObject("SELECT global_index FROM audit_event WHERE patient = ? AND kind = "
                 + "'ACCESSED' AND occurred_at = ?", Long.class, peterOwen.value(), at.atOffset(java.time.ZoneOffset.UTC));
@@ -221,7 +221,8 @@ class ElasticsearchSearchTest {
         AuditPeriod week = new AuditPeriod(monday.minus(1, HOURS), monday.plus(7 * 24, HOURS));
         await().ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class).atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             indices.refresh();
-            assertThat(count(SearchIndices.auditIndex(monday))).isEqualTo(5);
+            // this test's readers only: other tests' eras may fall in the same month of the JVM's one node
+            assertThat(countOf(SearchIndices.auditIndex(monday), counted, visitor)).isEqualTo(5);
         });
         java.time.ZoneId zone = java.time.ZoneId.of("Europe/London");
         for (AuditCounts.By by : AuditCounts.By.values()) {
@@ -268,6 +269,17 @@ class ElasticsearchSearchTest {
     private long count(String index) {
         try {
             return indices.client().count(c -> c.index(index).ignoreUnavailable(true).allowNoIndices(true)).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private long countOf(String index, Actor... users) {
+        List<co.elastic.clients.elasticsearch._types.FieldValue> ids = java.util.Arrays.stream(users)
+                .map(u -> co.elastic.clients.elasticsearch._types.FieldValue.of(u.user().value().toString())).toList();
+        try {
+            return indices.client().count(c -> c.index(index).ignoreUnavailable(true).allowNoIndices(true)
+                    .query(q -> q.terms(t -> t.field("user").terms(v -> v.value(ids))))).count();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
