@@ -57,12 +57,28 @@ public class DatabaseUnavailable implements HandlerExceptionResolver, Ordered {
                     && rollback.getApplicationException() != e && isCause(rollback.getApplicationException())) {
                 return true;
             }
+            if (rollbackOnClosedConnection(t)) {
+                return true;
+            }
             if (t instanceof SQLException sql && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || SERVER_GONE.contains(sql.getSQLState()))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * A rollback that failed on a connection the pool had already closed, with no application exception kept: Axon's
+     * unit of work rolls back through the transaction manager after a failed commit or handler without naming what
+     * failed. The pool (HikariCP) closes a connection in use only after a fatal connection error on it, so the
+     * database was unreachable; whether a commit that broke got through cannot be known, so the answer for this case
+     * does not say "nothing was written" ({@link #resolveException}).
+     */
+    static boolean rollbackOnClosedConnection(Throwable t) {
+        return t instanceof TransactionSystemException rollback && rollback.getApplicationException() == null
+                && rollback.getCause() instanceof SQLException closed && closed.getSQLState() == null
+                && "Connection is closed".equals(closed.getMessage());
     }
 
     @Override
@@ -77,8 +93,14 @@ public class DatabaseUnavailable implements HandlerExceptionResolver, Ordered {
                 e.getClass().getSimpleName());
         try {
             response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-            responses.write(request, response, Problem.SERVICE_UNAVAILABLE,
-                    "The record store cannot be reached just now; nothing was written. Try again shortly.");
+            boolean unknown = false;
+            for (Throwable t = e; t != null && !unknown; t = t.getCause() == t ? null : t.getCause()) {
+                unknown = rollbackOnClosedConnection(t);
+            }
+            responses.write(request, response, Problem.SERVICE_UNAVAILABLE, unknown
+                    ? "The record store could not be reached while this request finished. A change is stored whole "
+                    + "or not at all; check the current state before retrying."
+                    : "The record store cannot be reached just now; nothing was written. Try again shortly.");
         } catch (IOException io) {
             return null;
         }

@@ -37,6 +37,21 @@ class DatabaseUnavailableTest {
         assertThat(DatabaseUnavailable.isCause(rollbackFailedAfter(new SQLException("duplicate key", "23505"))))
                 .isFalse();
         assertThat(DatabaseUnavailable.isCause(new TransactionSystemException("JDBC rollback failed",
-                new SQLException("Connection is closed")))).isFalse();
+                new SQLException("Connection is open", (String) null)))).isFalse();
+        assertThat(DatabaseUnavailable.isCause(new TransactionSystemException("JDBC commit failed",
+                new SQLException("deadlock detected", "40P01")))).isFalse();
+    }
+
+    @Test
+    void aRollbackOnAConnectionThePoolClosedWithNoFirstFailureKeptIsTheDatabaseBeingUnavailable() {
+        // Axon's unit of work rolls back through the transaction manager without naming what failed first (found
+        // under an outage: GET /api/patients/{nhs}/record answered 500); the pool closes a connection in use only
+        // after a fatal connection error on it
+        TransactionSystemException axonRollback = new TransactionSystemException("JDBC rollback failed",
+                new SQLException("Connection is closed"));
+        assertThat(DatabaseUnavailable.isCause(axonRollback)).isTrue();
+        assertThat(DatabaseUnavailable.rollbackOnClosedConnection(axonRollback)).isTrue();
+        assertThat(DatabaseUnavailable.rollbackOnClosedConnection(rollbackFailedAfter(new IllegalStateException("x"))))
+                .as("with the first failure kept, that failure decides").isFalse();
     }
 }
