@@ -24,29 +24,40 @@ final class Outage {
         this.held = held;
     }
 
-    static Outage begin(EmbeddedPostgresServer server) throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            ProcessHandle postmaster = ProcessHandle.of(server.pid()).orElse(null);
-            if (postmaster != null) {
-                postmaster.destroyForcibly();
-                postmaster.onExit().join();
-            }
-            List<ServerSocket> held = new ArrayList<>();
-            try {
-                for (InetAddress address : InetAddress.getAllByName("localhost")) {
-                    ServerSocket socket = new ServerSocket();
-                    held.add(socket);
-                    socket.bind(new InetSocketAddress(address, server.port()));
-                }
-                return new Outage(held);
-            } catch (BindException e) {
-                // the watchdog was quicker and the server listens again: kill it again
-                for (ServerSocket socket : held) {
-                    socket.close();
-                }
-            }
+    static Outage begin(EmbeddedPostgresServer server) {
+        // right after the kill a child of the dead server can still hold the listening socket for a moment, and the
+        // watchdog may win a race and listen again: kill and try to bind again every 50 ms, for up to 30 s
+        java.util.concurrent.atomic.AtomicReference<Outage> outage = new java.util.concurrent.atomic.AtomicReference<>();
+        org.awaitility.Awaitility.await("the database's port held against the watchdog")
+                .atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> {
+                    outage.set(tryToHold(server));
+                    return outage.get() != null;
+                });
+        return outage.get();
+    }
+
+    private static Outage tryToHold(EmbeddedPostgresServer server) throws IOException {
+        ProcessHandle postmaster = ProcessHandle.of(server.pid()).orElse(null);
+        if (postmaster != null) {
+            postmaster.destroyForcibly();
+            postmaster.onExit().join();
         }
-        throw new IllegalStateException("could not hold the database's port against the watchdog");
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (InetAddress address : new java.util.LinkedHashSet<>(List.of(InetAddress.getAllByName("localhost")))) {
+                ServerSocket socket = new ServerSocket();
+                held.add(socket);
+                socket.bind(new InetSocketAddress(address, server.port()));
+            }
+            return new Outage(held);
+        } catch (BindException e) {
+            // the port is still (or again) in use: free what was taken, and try again
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
+            return null;
+        }
     }
 
     /** Frees the port: the watchdog's next attempt starts the server. */
