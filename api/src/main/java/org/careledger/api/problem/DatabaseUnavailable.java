@@ -54,10 +54,10 @@ public class DatabaseUnavailable implements HandlerExceptionResolver, Ordered {
             // a rollback that failed because the pool had already closed the broken connection (its SQLException has no
             // SQLState): what failed first, the application's exception, says whether the database was gone
             if (t instanceof TransactionSystemException rollback && rollback.getApplicationException() != null
-                    && rollback.getApplicationException() != e && isCause(rollback.getApplicationException())) {
-                return true;
+                    && rollback.getApplicationException() != e) {
+                return isCause(rollback.getApplicationException());
             }
-            if (rollbackOnClosedConnection(t)) {
+            if (onClosedConnection(t)) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null
@@ -69,15 +69,15 @@ public class DatabaseUnavailable implements HandlerExceptionResolver, Ordered {
     }
 
     /**
-     * A rollback that failed on a connection the pool had already closed, with no application exception kept: Axon's
-     * unit of work rolls back through the transaction manager after a failed commit or handler without naming what
-     * failed. The pool (HikariCP) closes a connection in use only after a fatal connection error on it, so the
+     * A statement or rollback on a connection the pool had already closed ({@code "Connection is closed"}, no
+     * SQLSTATE), with no first failure kept: Axon's unit of work rolls back through the transaction manager without
+     * naming what failed, and a request that goes on using its connection after the server went away meets the pool's
+     * closed proxy. The pool (HikariCP) closes a connection in use only after a fatal connection error on it, so the
      * database was unreachable; whether a commit that broke got through cannot be known, so the answer for this case
      * does not say "nothing was written" ({@link #resolveException}).
      */
-    static boolean rollbackOnClosedConnection(Throwable t) {
-        return t instanceof TransactionSystemException rollback && rollback.getApplicationException() == null
-                && rollback.getCause() instanceof SQLException closed && closed.getSQLState() == null
+    static boolean onClosedConnection(Throwable t) {
+        return t instanceof SQLException closed && closed.getSQLState() == null
                 && "Connection is closed".equals(closed.getMessage());
     }
 
@@ -95,7 +95,7 @@ public class DatabaseUnavailable implements HandlerExceptionResolver, Ordered {
             response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
             boolean unknown = false;
             for (Throwable t = e; t != null && !unknown; t = t.getCause() == t ? null : t.getCause()) {
-                unknown = rollbackOnClosedConnection(t);
+                unknown = onClosedConnection(t);
             }
             responses.write(request, response, Problem.SERVICE_UNAVAILABLE, unknown
                     ? "The record store could not be reached while this request finished. A change is stored whole "

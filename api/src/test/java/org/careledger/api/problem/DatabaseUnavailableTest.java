@@ -50,8 +50,10 @@ class DatabaseUnavailableTest {
         TransactionSystemException axonRollback = new TransactionSystemException("JDBC rollback failed",
                 new SQLException("Connection is closed"));
         assertThat(DatabaseUnavailable.isCause(axonRollback)).isTrue();
-        assertThat(DatabaseUnavailable.rollbackOnClosedConnection(axonRollback)).isTrue();
-        assertThat(DatabaseUnavailable.rollbackOnClosedConnection(rollbackFailedAfter(new IllegalStateException("x"))))
+        // a statement on the pool's closed proxy later in the same request (the sign-in check, found in CI)
+        assertThat(DatabaseUnavailable.isCause(new org.springframework.jdbc.UncategorizedSQLException("select", "SELECT 1",
+                new SQLException("Connection is closed")))).isTrue();
+        assertThat(DatabaseUnavailable.isCause(rollbackFailedAfter(new IllegalStateException("x"))))
                 .as("with the first failure kept, that failure decides").isFalse();
     }
 }
