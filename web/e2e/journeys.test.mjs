@@ -134,8 +134,19 @@ describe('view as: a GP and an IG officer preview the district nurse\'s view (AD
 
   it('the IG officer previews the same view: which entries, never what they say', async () => {
     const page = await newPage(browser);
+    // the alert queue (the IG officer's first page) answers only after they have moved on to "View as": its late
+    // answer must not replace the page they are typing into
+    let releaseAlerts;
+    const alertsHeld = new Promise(resolve => { releaseAlerts = resolve; });
+    await page.route('**/api/audit/alerts?**', async r => { await alertsHeld; await r.continue(); });
     await signIn(page, 'ig-officer');
     await page.getByRole('link', { name: 'View as' }).click();
+    await page.getByLabel('NHS number').waitFor();
+    const lateAnswer = page.waitForResponse('**/api/audit/alerts?**');
+    releaseAlerts();
+    await lateAnswer;
+    await page.evaluate(() => new Promise(resolve => setTimeout(resolve, 200))); // time for a stale render to happen
+    assert.equal(await page.getByRole('heading', { name: 'View as another role' }).count(), 1);
     await page.getByLabel('NHS number').fill(NHS);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByLabel('Role').selectOption('DISTRICT_NURSE');

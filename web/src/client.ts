@@ -6,6 +6,7 @@ import type { paths } from './api/schema';
 import { currentSession, forgetSession, signIn } from './auth';
 import { captureDraft, keepDraft } from './drafts';
 import { kindOf, plainWords, type Problem } from './problem';
+import { forThisPage } from './navigation';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly problem: Problem | undefined) {
@@ -34,9 +35,13 @@ const auth: Middleware = {
 export const api = createClient<paths>({ baseUrl: location.origin });
 api.use(auth);
 
-/** The data of a successful answer, or an ApiError with the problem in plain words. */
+/**
+ * The data of a successful answer, or an ApiError with the problem in plain words. An answer that arrives after the
+ * person has moved to another page never settles (navigation.ts), so a page nobody is looking at cannot replace the
+ * one in use.
+ */
 export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
-  const { data, error, response } = await call;
+  const { data, error, response } = await forThisPage(call);
   if (!response.ok) throw new ApiError(response.status, error as Problem | undefined);
   return data as T;
 }

@@ -10,6 +10,7 @@ import { myAccessesPage, myConsentPage, myRecordPage } from './pages/patient';
 import { igRoutes } from './pages/ig';
 import { writeRoutes } from './pages/writes';
 import { viewAsPage } from './pages/viewas';
+import { beginPage } from './navigation';
 import type { components } from './api/schema';
 
 type Me = components['schemas']['Me'];
@@ -92,6 +93,7 @@ function viewAsStart(): void {
 }
 
 async function route(): Promise<void> {
+  beginPage();
   const hash = location.hash || '#/';
   const [path, query] = hash.slice(1).split('?');
   const params = new URLSearchParams(query ?? '');
