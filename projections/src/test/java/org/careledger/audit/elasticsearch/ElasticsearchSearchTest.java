@@ -196,6 +196,14 @@ class ElasticsearchSearchTest {
         indices.refresh();
         assertThat(source(month, accessId)).containsEntry("kind", "ACCESSED");
 
+        // a document the index refuses (a field the strict mapping does not have) fails the batch, naming the
+        // document and the kind of failure, never its content
+        assertThatThrownBy(() -> indices.bulk(List.of(new SearchIndices.Doc(month, "refused-doc", 1,
+                Map.of("kind", "ACCESSED", "not_a_field", "Quentin Content")))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("refused-doc").hasMessageContaining("strict_dynamic_mapping_exception")
+                .hasMessageNotContaining("Quentin");
+
         // a replay from the start of the ledger writes every document again: nothing changes, nothing is added
         long before = count(SearchIndices.AUDIT_PREFIX + "*");
         processors.replay();
