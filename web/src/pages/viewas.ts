@@ -66,12 +66,15 @@ function renderPreview(p: Preview): HTMLElement[] {
       p.basis === 'REGISTERED' ? h('p', {}, 'The patient is registered there.') : p.basis === 'GRANT' ? h('p', {}, 'Their organisation has been given access to parts of this record.') : null,
       previewSentences(p, who).map(s => h('p', {}, s)),
       p.contentShown ? null : h('p', { class: 'nhsuk-body-s' }, 'As an information governance officer you see which entries they would see, never what the entries say.')),
-    ...sections.map(s => h('section', { id: `preview-${s}`, 'aria-labelledby': `preview-heading-${s}` },
-      h('h3', { class: 'nhsuk-heading-s', id: `preview-heading-${s}` }, `${sectionName(s)} (${bySection.get(s)!.length})`),
-      p.contentShown
-        ? table(`${sectionName(s)}: entries they would see`, ['Date', 'Entry', 'Written at'], bySection.get(s)!.map(e =>
+    // one heading per section: the table's caption names the section and how many entries they would see in it
+    ...sections.map(s => {
+      const shown = bySection.get(s)!;
+      const caption = `${sectionName(s)}: ${shown.length} ${shown.length === 1 ? 'entry' : 'entries'} they would see`;
+      return h('section', { id: `preview-${s}` }, p.contentShown
+        ? table(caption, ['Date', 'Entry', 'Written at'], shown.map(e =>
           [formatDate(e.content?.effectiveDate), e.content?.displayTerm ?? e.content?.text ?? '', e.authoringOrganisation ?? '']))
-        : table(`${sectionName(s)}: entries they would see`, ['Entry id', 'Version'], bySection.get(s)!.map(e => [e.entry ?? '', String(e.version ?? '')])))),
+        : table(caption, ['Entry id', 'Version'], shown.map(e => [e.entry ?? '', String(e.version ?? '')])));
+    }),
     h('p', { class: 'nhsuk-body-s' }, `This preview was recorded (audit event ${p.auditEvent}).`),
   ];
 }
