@@ -56,4 +56,32 @@ class DatabaseUnavailableTest {
         assertThat(DatabaseUnavailable.isCause(rollbackFailedAfter(new IllegalStateException("x"))))
                 .as("with the first failure kept, that failure decides").isFalse();
     }
+
+    private static AssertionError driverAssertion(String atClass, String message) {
+        AssertionError error = new AssertionError(message);
+        error.setStackTrace(new StackTraceElement[] {
+                new StackTraceElement(atClass, "isAutoCommit", "BatchResultHandler.java", 115),
+                new StackTraceElement("org.postgresql.jdbc.PgStatement", "executeBatch", "PgStatement.java", 915)});
+        return error;
+    }
+
+    @Test
+    void theDriversAssertionForABatchOnAClosedConnectionIsTheDatabaseBeingUnavailableWhateverWrapsIt() {
+        // found in CI under an outage: the event append's batch met a closed connection; the driver threw an
+        // AssertionError with no cause, Spring wrapped it ("Handler dispatch failed"), and it answered 500
+        AssertionError batch = driverAssertion("org.postgresql.jdbc.BatchResultHandler",
+                "pgStatement.getConnection().getAutoCommit() should not throw");
+        assertThat(DatabaseUnavailable.isCause(batch)).isTrue();
+        assertThat(DatabaseUnavailable.isCause(new jakarta.servlet.ServletException("Handler dispatch failed", batch)))
+                .isTrue();
+        assertThat(DatabaseUnavailable.isCause(rollbackFailedAfter(batch))).as("kept as the first failure").isTrue();
+        assertThat(DatabaseUnavailable.onClosedConnection(batch)).as("its fate unknown, said so").isTrue();
+        // nothing wider: the same words from elsewhere, or another assertion in the driver, are not an outage
+        assertThat(DatabaseUnavailable.isCause(driverAssertion("org.careledger.Something",
+                "pgStatement.getConnection().getAutoCommit() should not throw"))).isFalse();
+        assertThat(DatabaseUnavailable.isCause(driverAssertion("org.postgresql.jdbc.BatchResultHandler",
+                "another invariant"))).isFalse();
+        assertThat(DatabaseUnavailable.isCause(new AssertionError("pgStatement.getConnection().getAutoCommit() "
+                + "should not throw"))).isFalse();
+    }
 }
