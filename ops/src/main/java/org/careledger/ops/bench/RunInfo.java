@@ -59,17 +59,22 @@ public final class RunInfo {
         return -1;
     }
 
-    /** CPU time of the PostgreSQL server's processes so far (from /proc, when it runs on this machine), in ns. */
+    /**
+     * CPU time of the PostgreSQL server's processes so far (from /proc, when it runs on this machine), in ns; -1 when
+     * it cannot be told. The postmaster is found as the parent of this connection's backend: the application's
+     * least-privileged role may not read {@code data_directory} (and so the postmaster.pid file's path).
+     */
     public static long serverCpuNanos(DataSource dataSource) {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_postmaster_start_time() IS NOT NULL, "
-                     + "(SELECT setting FROM pg_settings WHERE name = 'data_directory')")) {
+             ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
             rs.next();
-            Path pidFile = Path.of(rs.getString(2), "postmaster.pid");
-            if (!Files.isReadable(pidFile)) {
-                return -1;
+            Path backend = Path.of("/proc", Long.toString(rs.getLong(1)));
+            if (!Files.isReadable(backend.resolve("stat"))
+                    || !Files.readString(backend.resolve("comm")).strip().startsWith("postgres")) {
+                return -1; // another machine, or another process namespace
             }
-            long postmaster = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            String stat = Files.readString(backend.resolve("stat"));
+            long postmaster = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
             return treeCpuNanos(postmaster);
         } catch (SQLException | IOException | RuntimeException e) {
             return -1;
