@@ -42,7 +42,9 @@ import org.hl7.fhir.r4.model.StringType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -558,9 +560,17 @@ public final class RecordBundleMapper {
             return p;
         }
 
+        /**
+         * The directory's names, looked up once per export: a record's entries come from a handful of authors and
+         * organisations, and a lookup per entry was two queries per entry (400 for a 200-entry record, most of an
+         * export's time, JFR).
+         */
+        private final Map<UUID, Optional<String>> personNames = new HashMap<>();
+        private final Map<OdsCode, Optional<String>> organisationNames = new HashMap<>();
+
         Reference practitioner(UUID user) {
             String id = user.toString();
-            String name = names.person(user);
+            String name = personNames.computeIfAbsent(user, u -> Optional.ofNullable(names.person(u))).orElse(null);
             if (!parties.containsKey(id)) {
                 Practitioner p = new Practitioner();
                 p.setId(id);
@@ -575,7 +585,8 @@ public final class RecordBundleMapper {
 
         Reference organisation(OdsCode ods) {
             String id = FhirIds.organisationId(ods);
-            String name = names.organisation(ods);
+            String name = organisationNames.computeIfAbsent(ods, o -> Optional.ofNullable(names.organisation(o)))
+                    .orElse(null);
             if (!parties.containsKey(id)) {
                 Organization o = new Organization();
                 o.setId(id);

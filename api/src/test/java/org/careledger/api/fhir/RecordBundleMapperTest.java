@@ -277,6 +277,37 @@ class RecordBundleMapperTest {
     }
 
     @Test
+    void eachAuthorsAndOrganisationsNameIsLookedUpOncePerExport() {
+        for (int i = 0; i < 40; i++) {
+            entry(i % 2 == 0 ? Section.PROBLEMS : Section.OBSERVATIONS, 1, coded("195967001", "Asthma"), Sensitivity.NORMAL);
+        }
+        Map<Object, Integer> lookups = new java.util.HashMap<>();
+        FhirNames counting = new FhirNames() {
+            @Override
+            public String person(UUID user) {
+                lookups.merge(user, 1, Integer::sum);
+                return NAMES.person(user);
+            }
+
+            @Override
+            public String organisation(OdsCode organisation) {
+                lookups.merge(organisation, 1, Integer::sum);
+                return NAMES.organisation(organisation);
+            }
+        };
+
+        Bundle bundle = RecordBundleMapper.recordBundle(read(), PRACTICE, counting, NOW);
+
+        // two authors (GP, NURSE) at two organisations (PRACTICE, TRUST): four lookups for 40 entries, each name
+        // still on every entry's reference
+        assertThat(lookups).containsOnlyKeys(GP.value(), NURSE.value(), PRACTICE, TRUST).allSatisfy((k, n) ->
+                assertThat(n).as("lookups of " + k).isEqualTo(1));
+        assertThat(bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(r -> r instanceof Condition).map(r -> ((Condition) r).getRecorder().getDisplay()))
+                .hasSize(20).containsOnly("Dr Grace Parker");
+    }
+
+    @Test
     void aRefusedReadHasNothingToExport() {
         RecordRead refused = new RecordRead(PATIENT, null, AccessDecision.Refused.NO_BASIS, null, null, "3",
                 List.of(), null, List.of(), List.of(), 0, AUDIT_EVENT);
