@@ -110,6 +110,16 @@ public final class FhirImport {
     private Progress progress = Progress.NONE;
     private int patientsDone;
     private int patientsTotal;
+    /** The characters of text the patients waiting for the next write hold (with 256 per entry for the rest). */
+    private long pendingText;
+    /**
+     * A write goes when this much text is waiting, even short of the batch size: its memory (the commands, their
+     * events serialised, the statements) is a few times its text, and a few patients with long documents can hold
+     * more than a batch of ordinary ones.
+     */
+    private static final long MAX_PENDING_TEXT = 4L << 20;
+    /** NDJSON spool buckets; 0: by the input's size. */
+    private int ndjsonBuckets;
 
     public FhirImport(BulkWriter writer, LedgerPatients ledger, Options options, Clock clock) {
         this.writer = writer;
@@ -117,6 +127,12 @@ public final class FhirImport {
         this.options = options;
         this.mapping = new FhirMapping(options.sourceSystem());
         this.at = clock.instant();
+    }
+
+    /** Spools NDJSON patient data into exactly {@code buckets} buckets (tests: several buckets from a small input). */
+    FhirImport ndjsonBuckets(int buckets) {
+        this.ndjsonBuckets = buckets;
+        return this;
     }
 
     /** The user every migrated command is written by: a name-based UUID of the source system (docs/migration.md). */
@@ -180,13 +196,18 @@ public final class FhirImport {
             }
         }
         if (!ndjson.isEmpty()) {
-            NdjsonPatients patients = new NdjsonPatients();
+            long bytes = 0;
             for (Path p : ndjson) {
-                try (InputStream in = Files.newInputStream(p)) {
-                    readNdjson(name(p), in, patients);
-                }
+                bytes += Files.size(p);
             }
-            patients.finish();
+            try (NdjsonSpool spool = new NdjsonSpool(bytes)) {
+                for (Path p : ndjson) {
+                    try (InputStream in = Files.newInputStream(p)) {
+                        readNdjson(name(p), in, spool);
+                    }
+                }
+                spool.finish();
+            }
         }
         flush();
         report.wallTime(Duration.ofNanos(System.nanoTime() - started));
@@ -197,9 +218,10 @@ public final class FhirImport {
     public ImportReport run(String name, InputStream body, boolean ndjson) throws IOException {
         long started = System.nanoTime();
         if (ndjson) {
-            NdjsonPatients patients = new NdjsonPatients();
-            readNdjson(name, body, patients);
-            patients.finish();
+            try (NdjsonSpool spool = new NdjsonSpool(-1)) {
+                readNdjson(name, body, spool);
+                spool.finish();
+            }
         } else {
             readBundle(name, body);
         }
@@ -232,8 +254,30 @@ public final class FhirImport {
         /** Medication resources' codes, for medicines given by reference (read before the resources citing them). */
         final Map<String, org.hl7.fhir.r4.model.CodeableConcept> medications = new HashMap<>();
 
+        /**
+         * True for NDJSON, whose files hold many patients that name each other nowhere: a clinical resource about no
+         * patient of the import is rejected alone. In a Bundle (one patient's file) it rejects the file's patients.
+         */
+        final boolean patientsIndependent;
+        /** An NDJSON bucket's: what belongs to no patient (its ids, Medication codes), read in pass 1. */
+        final FileAssembly common;
+
         FileAssembly(String file) {
             this.file = file;
+            this.patientsIndependent = false;
+            this.common = null;
+        }
+
+        /** An NDJSON bucket's assembly: it also knows what belongs to no patient. */
+        FileAssembly(String file, FileAssembly common) {
+            this.file = file;
+            this.patientsIndependent = true;
+            this.common = common;
+        }
+
+        org.hl7.fhir.r4.model.CodeableConcept medication(String reference) {
+            org.hl7.fhir.r4.model.CodeableConcept code = medications.get(reference);
+            return code != null || common == null ? code : common.medications.get(reference);
         }
 
         void resource(String fullUrl, Resource resource) {
@@ -276,7 +320,7 @@ public final class FhirImport {
                 report.unmapped(type);
                 return;
             }
-            entries.add(pending(resource, medications::get));
+            entries.add(pending(resource, this::medication));
         }
 
         void pendingError(String what, String reason) {
@@ -297,6 +341,12 @@ public final class FhirImport {
                     continue;
                 }
                 PatientAssembly p = e.subject == null ? null : patientsByRef.get(e.subject);
+                if (p == null && patientsIndependent) {
+                    // NDJSON: the resource names no patient of the import; the others are not in doubt
+                    report.rejectedResource(file, e.resource, "unknown reference: subject "
+                            + (e.subject == null ? "(none)" : e.subject));
+                    continue;
+                }
                 if (p == null) {
                     // a resource about nobody in this file: its patient cannot be known, so none of the file's is safe
                     String reason = "unknown reference: subject " + (e.subject == null ? "(none)" : e.subject);
@@ -318,7 +368,8 @@ public final class FhirImport {
         }
 
         boolean isKnown(String reference) {
-            return known.contains(reference) || referenceData.knows(reference);
+            return known.contains(reference) || referenceData.knows(reference)
+                    || (common != null && common.known.contains(reference));
         }
     }
 
@@ -387,31 +438,172 @@ public final class FhirImport {
 
     // ---- NDJSON ------------------------------------------------------------------------------------------------
 
-    /** NDJSON patient data: resources of every file grouped by patient; submitted when all files are read. */
-    private final class NdjsonPatients {
-        final FileAssembly all = new FileAssembly("(ndjson)");
-        final Map<String, String> fileOfPatient = new HashMap<>();
-        final List<String> broken = new ArrayList<>();
+    /** The name NDJSON patient data's assemblies report under: a patient's resources come from several files. */
+    private static final String NDJSON = "(ndjson)";
+    /** NDJSON bytes per spool bucket, aimed at: a bucket is assembled in memory like one Bundle. */
+    private static final long BUCKET_BYTES = 8L << 20;
+    /** At most this many buckets (open files); past 8 GB of NDJSON the buckets grow instead. */
+    private static final int MAX_BUCKETS = 1000;
+    /** Buckets for a body of unknown size (the HTTP endpoint, whose bodies are limited in size). */
+    private static final int DEFAULT_BUCKETS = 64;
 
-        void finish() {
-            for (String b : broken) {
-                Matcher m = PATIENT_REFERENCE.matcher(b);
-                // an unreadable line is pinned on the patient it names; one that names nobody stops everything
-                if (!m.find()) {
-                    report.rejectedFile("(ndjson)", "an unreadable line names no patient: nothing imported");
-                    countRejected(all.patients.size());
+    /**
+     * NDJSON patient data, streamed in two passes with bounded memory (a region's NDJSON is many gigabytes, one file
+     * per resource type, so a patient's resources are spread over every file). Pass 1 reads each line once: a
+     * Patient is spooled by its id, a clinical resource by the patient its {@code subject} or {@code patient}
+     * reference names, into one of up to {@link #MAX_BUCKETS} temporary files chosen by a hash of that id; what
+     * belongs to no patient (Medication codes, reference data, types not imported) is taken in at once, and only that
+     * stays in memory. Pass 2 reads the buckets one at a time: a bucket holds whole patients, so it is assembled and
+     * submitted like one Bundle. A line that cannot be read is pinned on the patient it names; one that names nobody
+     * stops all NDJSON patient data of the import (its patient cannot be known). The spool is deleted at the end.
+     */
+    private final class NdjsonSpool implements AutoCloseable {
+        final FileAssembly common = new FileAssembly(NDJSON);
+        final Path dir;
+        final java.io.BufferedWriter[] buckets;
+        int patients;
+        boolean unattributable;
+
+        NdjsonSpool(long bytes) throws IOException {
+            int n = ndjsonBuckets > 0 ? ndjsonBuckets
+                    : bytes < 0 ? DEFAULT_BUCKETS : (int) Math.min(MAX_BUCKETS, bytes / BUCKET_BYTES + 1);
+            dir = Files.createTempDirectory("careledger-import-");
+            buckets = new java.io.BufferedWriter[n];
+            for (int i = 0; i < n; i++) {
+                buckets[i] = new java.io.BufferedWriter(new java.io.OutputStreamWriter(
+                        Files.newOutputStream(dir.resolve(i + ".ndjson")), StandardCharsets.UTF_8), 4096);
+            }
+        }
+
+        /** Pass 1: one line of a patient-data file. */
+        void line(String file, int lineNo, String line) throws IOException {
+            JsonNode tree;
+            try {
+                tree = json.readTree(line);
+            } catch (JsonProcessingException e) {
+                tree = null;
+            }
+            if (tree == null || !tree.isObject()) {
+                unreadable(file, lineNo, line);
+                return;
+            }
+            String type = tree.path("resourceType").asText("");
+            String patient = type.equals("Patient") ? tree.path("id").asText("") : patientId(tree);
+            if (type.equals("Patient")) {
+                patients++;
+                spool('R', patient, file, lineNo, line);
+            } else if (!patient.isEmpty() || FhirMapping.ENTRY_TYPES.contains(type)) {
+                // a patient's (also a type not imported: it is counted, and what cites it finds it, in the bucket)
+                spool('R', patient, file, lineNo, line);
+            } else {
+                Resource resource;
+                try {
+                    resource = (Resource) parser.parseResource(line);
+                } catch (DataFormatException | ClassCastException e) {
+                    // belongs to no patient: a resource citing it then names an unknown reference and is refused
+                    report.rejectedFile(file, "line " + lineNo + ": invalid JSON or not a valid FHIR R4 resource");
                     return;
                 }
-                PatientAssembly p = all.patientsByRef.get("Patient/" + m.group(1));
-                if (p != null) {
-                    p.reject("(unreadable line)", "invalid JSON or not a valid FHIR R4 resource");
+                common.resource(null, resource);
+            }
+        }
+
+        private void unreadable(String file, int lineNo, String line) throws IOException {
+            report.rejectedFile(file, "line " + lineNo + ": invalid JSON or not a valid FHIR R4 resource");
+            Matcher m = PATIENT_REFERENCE.matcher(line.length() > 100_000 ? line.substring(0, 100_000) : line);
+            if (m.find()) {
+                spool('B', m.group(1), file, lineNo, "");
+            } else {
+                unattributable = true;
+            }
+        }
+
+        private void spool(char kind, String patient, String file, int lineNo, String line) throws IOException {
+            java.io.BufferedWriter w = buckets[Math.floorMod(patient.hashCode(), buckets.length)];
+            w.write(kind);
+            w.write('\t');
+            w.write(patient.replace('\t', ' ').replace('\n', ' ').replace('\r', ' '));
+            w.write('\t');
+            w.write(Integer.toString(lineNo));
+            w.write('\t');
+            w.write(file.replace('\t', ' ').replace('\n', ' '));
+            w.write('\t');
+            w.write(line);
+            w.write('\n');
+        }
+
+        /** Pass 2: each bucket assembled and submitted in turn. */
+        void finish() throws IOException {
+            for (java.io.BufferedWriter w : buckets) {
+                w.close();
+            }
+            if (unattributable) {
+                report.rejectedFile(NDJSON, "an unreadable line names no patient: nothing imported");
+                countRejected(patients);
+                return;
+            }
+            for (int i = 0; i < buckets.length; i++) {
+                FileAssembly bucket = new FileAssembly(NDJSON, common);
+                List<String> unreadable = new ArrayList<>();
+                try (BufferedReader r = Files.newBufferedReader(dir.resolve(i + ".ndjson"), StandardCharsets.UTF_8)) {
+                    String spooled;
+                    while ((spooled = r.readLine()) != null) {
+                        String[] f = spooled.split("\t", 5);
+                        if (f[0].equals("B")) {
+                            unreadable.add(f[1]);
+                            continue;
+                        }
+                        Resource resource;
+                        try {
+                            resource = (Resource) parser.parseResource(f[4]);
+                        } catch (DataFormatException | ClassCastException e) {
+                            report.rejectedFile(f[3], "line " + f[2] + ": invalid JSON or not a valid FHIR R4 resource");
+                            unreadable.add(f[1]);
+                            continue;
+                        }
+                        bucket.resource(null, resource);
+                    }
+                }
+                for (String patient : unreadable) {
+                    PatientAssembly p = bucket.patientsByRef.get("Patient/" + patient);
+                    if (p != null) {
+                        p.reject("(unreadable line)", "invalid JSON or not a valid FHIR R4 resource");
+                    }
+                }
+                bucket.finish();
+                Files.delete(dir.resolve(i + ".ndjson"));
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (java.io.BufferedWriter w : buckets) {
+                w.close();
+            }
+            try (Stream<Path> left = Files.list(dir)) {
+                for (Path p : left.toList()) {
+                    Files.delete(p);
                 }
             }
-            all.finish();
+            Files.delete(dir);
         }
     }
 
-    private void readNdjson(String file, InputStream in, NdjsonPatients patients) throws IOException {
+    /** The id of the patient a clinical resource's subject (or patient) reference names, "" for none. */
+    static String patientId(JsonNode resource) {
+        for (String field : List.of("subject", "patient")) {
+            JsonNode ref = resource.path(field).path("reference");
+            if (ref.isTextual()) {
+                String r = ref.asText();
+                return r.startsWith("Patient/") ? r.substring("Patient/".length())
+                        : r.startsWith("urn:uuid:") ? r.substring("urn:uuid:".length()) : r;
+            }
+        }
+        return "";
+    }
+
+    /** A shared file's lines (Organization, Practitioner, ...), or, with a spool, patient data's (pass 1). */
+    private void readNdjson(String file, InputStream in, NdjsonSpool spool) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
         FileAssembly shared = new FileAssembly(file);
         String line;
@@ -421,28 +613,20 @@ public final class FhirImport {
             if (line.isBlank()) {
                 continue;
             }
+            if (spool != null) {
+                spool.line(file, lineNo, line);
+                continue;
+            }
             Resource resource;
             try {
                 resource = (Resource) parser.parseResource(line);
             } catch (DataFormatException | ClassCastException e) {
-                if (patients == null) {
-                    report.rejectedFile(file, "line " + lineNo + ": invalid JSON or not a valid FHIR R4 resource");
-                } else {
-                    report.rejectedFile(file, "line " + lineNo + ": invalid JSON or not a valid FHIR R4 resource");
-                    patients.broken.add(line.length() > 100_000 ? line.substring(0, 100_000) : line);
-                }
+                report.rejectedFile(file, "line " + lineNo + ": invalid JSON or not a valid FHIR R4 resource");
                 continue;
             }
-            if (patients == null) {
-                shared.resource(null, resource);
-            } else {
-                if (resource instanceof Patient) {
-                    patients.fileOfPatient.put(resource.getIdElement().getIdPart(), file);
-                }
-                patients.all.resource(null, resource);
-            }
+            shared.resource(null, resource);
         }
-        if (patients == null) {
+        if (spool == null) {
             shared.finish(); // a shared file holding anything else: its patients and entries are not dropped
         }
     }
@@ -597,7 +781,10 @@ public final class FhirImport {
             }
             pending.add(new PatientCommands(p.file, p.resource,
                     new BulkWriter.PatientCommands(p.file + "#" + p.resource, nhs, commands), Map.copyOf(p.mappedTypes)));
-            if (pending.size() >= options.batchSize()) {
+            for (FhirMapping.MappedEntry e : p.entries.values()) {
+                pendingText += 256 + (e.content().text() == null ? 0 : e.content().text().length());
+            }
+            if (pending.size() >= options.batchSize() || pendingText >= MAX_PENDING_TEXT) {
                 flush();
             }
         } catch (Refusal r) {
@@ -632,6 +819,7 @@ public final class FhirImport {
     }
 
     private void flush() {
+        pendingText = 0;
         if (pending.isEmpty()) {
             return;
         }

@@ -47,7 +47,12 @@ public final class ImportReport {
         rejections.add(new Rejection(file, resource, reason));
     }
 
-    synchronized void rejectedFile(String file, String reason) {
+    /** One resource refused while its patient, if any, goes on (NDJSON: a resource about no patient of the import). */
+    synchronized void rejectedResource(String file, String resource, String reason) {
+        rejections.add(new Rejection(file, resource, reason));
+    }
+
+        synchronized void rejectedFile(String file, String reason) {
         rejections.add(new Rejection(file, null, reason));
     }
 

@@ -228,6 +228,68 @@ class FhirImportTest {
         assertThat(added).isEqualTo(14);
     }
 
+    /**
+     * Bulk NDJSON as exporters write it: one file per resource type, many patients in each, so a patient's resources
+     * are spread over every file. Spooled into several buckets by patient, every patient arrives whole; a resource
+     * about no patient of the import is rejected alone, and an unreadable line rejects the patient it names only.
+     */
+    @Test
+    void ndjsonOfManyPatientsSpreadOverTypeFilesIsSpooledByPatientAndEachArrivesWhole() throws Exception {
+        FhirFixtures.write(dir, "practitionerInformation1.json", FhirFixtures.shared(practice.value()));
+        Map<String, StringBuilder> files = new java.util.TreeMap<>();
+        List<String> patients = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String nhs = nhs();
+            patients.add(nhs);
+            for (Bundle.BundleEntryComponent e : FhirFixtures.everyType("nd" + i, nhs, "Spread").getEntry()) {
+                files.computeIfAbsent(e.getResource().fhirType(), t -> new StringBuilder())
+                        .append(FhirFixtures.FHIR.newJsonParser().encodeResourceToString(e.getResource())).append('\n');
+            }
+        }
+        files.get("Observation").append("{\"resourceType\":\"Observation\",\"id\":\"orphan-obs\",\"status\":\"final\","
+                + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8867-4\"}]},"
+                + "\"subject\":{\"reference\":\"Patient/nobody-here\"}}\n");
+        // unreadable, but it names patient nd3: only nd3 is refused
+        files.get("Condition").append("{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"urn:uuid:nd3\"},\"code\":[\n");
+        int conditionLines = (int) files.get("Condition").chars().filter(c -> c == '\n').count();
+        for (Map.Entry<String, StringBuilder> f : files.entrySet()) {
+            Files.writeString(dir.resolve(f.getKey() + ".ndjson"), f.getValue());
+        }
+
+        long before = events();
+        ImportReport report = importer(false).ndjsonBuckets(5).run(List.of(dir), FhirImport.Progress.NONE);
+        long added = events() - before;
+
+        assertThat(report.imported()).isEqualTo(11);
+        for (int i = 0; i < 12; i++) {
+            NhsNumber patient = NhsNumber.of(patients.get(i));
+            assertThat(registers.patientRegistered(patient)).as("patient nd" + i + " registered").isEqualTo(i != 3);
+            if (i != 3) {
+                assertThat(readAsGp(patient).entries()).as("patient nd" + i).hasSize(13);
+            }
+        }
+        assertThat(added).as("11 patients, each registered with 13 entries").isEqualTo(11 * 14);
+        assertThat(report.rejections()).anySatisfy(r -> {
+            assertThat(r.resource()).isEqualTo("Observation/orphan-obs");
+            assertThat(r.reason()).isEqualTo("unknown reference: subject Patient/nobody-here");
+        }).anySatisfy(r -> {
+            assertThat(r.file()).isEqualTo("Condition.ndjson");
+            assertThat(r.reason()).isEqualTo("line " + conditionLines + ": invalid JSON or not a valid FHIR R4 resource");
+        }).anySatisfy(r -> {
+            assertThat(r.resource()).isEqualTo("(unreadable line)");
+            assertThat(r.reason()).isEqualTo("invalid JSON or not a valid FHIR R4 resource");
+        }).hasSize(3);
+        assertThat(report.rejectedPatients()).isEqualTo(1);
+        assertThat(report.unmapped()).containsEntry("Claim", 12L);
+
+        // the same input again, in one bucket: nothing added (the reads above appended their audit events), every
+        // patient already present
+        long afterReads = events();
+        ImportReport again = importer(false).ndjsonBuckets(1).run(List.of(dir), FhirImport.Progress.NONE);
+        assertThat(events()).isEqualTo(afterReads);
+        assertThat(again.alreadyPresent()).isEqualTo(11);
+    }
+
     @Test
     void aSecondImportAddsNoEventsAndDerivedNhsNumbersAreStable() throws Exception {
         FhirFixtures.write(dir, "practitionerInformation1.json", FhirFixtures.shared(practice.value()));

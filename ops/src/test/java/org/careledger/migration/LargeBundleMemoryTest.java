@@ -94,6 +94,83 @@ class LargeBundleMemoryTest {
         Files.delete(file);
     }
 
+    /**
+     * NDJSON is streamed too: 200 MB of it (Patient.ndjson and DocumentReference.ndjson, 150 patients of 100 clinic
+     * letters of 10 KB each as text attachments, a patient's resources spread over both files) imports with
+     * {@code -Xmx160m}, less than the text it stores. Holding every patient's mapped entries until all files are read
+     * (as the import did before it spooled NDJSON by patient) runs out of that heap.
+     */
+    @Test
+    void ndjsonLargerThanTheHeapImportsWithBoundedMemory() throws Exception {
+        OdsCode practice = OdsCode.of("L00002");
+        commands.sendAndWait(new RegisterOrganisation(practice, "Large Practice Two", OrganisationType.GP_PRACTICE,
+                Actor.staff(new UserId(UUID.randomUUID()), Role.ADMINISTRATOR, OdsCode.of("X26")), clock.instant()));
+        Path dir = Files.createDirectories(Path.of("target", "large-ndjson", UUID.randomUUID().toString()));
+        int patients = 150;
+        int letters = 100;
+        try (BufferedWriter p = Files.newBufferedWriter(dir.resolve("Patient.ndjson"), StandardCharsets.UTF_8);
+             BufferedWriter d = Files.newBufferedWriter(dir.resolve("DocumentReference.ndjson"), StandardCharsets.UTF_8)) {
+            for (int i = 0; i < patients; i++) {
+                String id = "ndl-" + i;
+                p.write("{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"identifier\":[{\"system\":"
+                        + "\"https://fhir.nhs.uk/Id/nhs-number\",\"value\":\"" + nhs(i) + "\"}],\"name\":[{\"family\":"
+                        + "\"Large\",\"given\":[\"Nina\"]}],\"gender\":\"female\",\"birthDate\":\"1950-01-01\","
+                        + "\"address\":[{\"line\":[\"1 Big Street\"],\"city\":\"Testbury\",\"postalCode\":\"ZZ99 1AA\"}]}\n");
+            }
+            // patient by patient in turn, as an export by resource type interleaves them
+            for (int k = 0; k < letters; k++) {
+                String text = java.util.Base64.getEncoder().encodeToString(("Clinic letter " + k
+                        + ": reviewed, no change to management. ").repeat(200).getBytes(StandardCharsets.UTF_8));
+                for (int i = 0; i < patients; i++) {
+                    d.write("{\"resourceType\":\"DocumentReference\",\"id\":\"ndl-" + i + "-" + k + "\","
+                            + "\"status\":\"current\",\"type\":{\"coding\":[{\"system\":\"http://loinc.org\","
+                            + "\"code\":\"34117-2\",\"display\":\"History and physical note\"}]},"
+                            + "\"subject\":{\"reference\":\"Patient/ndl-" + i + "\"},\"date\":\"2020-01-01T09:00:00+00:00\","
+                            + "\"content\":[{\"attachment\":{\"contentType\":\"text/plain\",\"data\":\"" + text + "\"}}]}\n");
+                }
+            }
+        }
+        long size = Files.size(dir.resolve("DocumentReference.ndjson")) + Files.size(dir.resolve("Patient.ndjson"));
+        assertThat(size).isBetween(200_000_000L, 230_000_000L);
+
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx160m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+                "org.careledger.ops.CareLedgerCli", "import", "--practice", practice.value(), "--no-progress",
+                "--source", "urn:careledger:source:large-ndjson", dir.toString(),
+                "--spring.datasource.url=" + dataSource.getJdbcUrl(), "--spring.datasource.username=postgres"));
+        Path out = dir.resolve("import.out");
+        Path err = dir.resolve("import.err");
+        Process child = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        boolean finished = child.waitFor(10, TimeUnit.MINUTES);
+        if (!finished) {
+            child.destroyForcibly();
+        }
+        assertThat(finished).as("import finished").isTrue();
+        assertThat(child.exitValue()).as(Files.readString(err)).isZero();
+
+        String stdout = Files.readString(out);
+        JsonNode summary = new ObjectMapper().readTree(stdout.substring(stdout.lastIndexOf("\n{\n") + 1));
+        assertThat(summary.path("patients").path("imported").asInt()).isEqualTo(patients);
+        assertThat(summary.path("eventsByType").path("EntryRecorded").asInt()).isEqualTo(patients * letters);
+        assertThat(summary.path("rejections").size()).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM view_entry WHERE nhs_number = ?", Long.class, nhs(7)))
+                .isEqualTo((long) letters);
+        Files.delete(dir.resolve("DocumentReference.ndjson"));
+        Files.delete(dir.resolve("Patient.ndjson"));
+    }
+
+    /** A valid test-range NHS number for the i-th patient of the NDJSON test. */
+    private static String nhs(int i) {
+        for (int n = i * 11; n < i * 11 + 11; n++) {
+            String nine = String.format("99975%04d", n);
+            Integer check = NhsNumber.checkDigit(nine);
+            if (check != null) {
+                return nine + check;
+            }
+        }
+        throw new IllegalStateException("no valid NHS number for patient " + i);
+    }
+
     /** Writes the Bundle as a stream (pretty-printed, as Synthea writes), never holding it. */
     static void write(Path file, NhsNumber nhs, int entries) throws IOException {
         String note = "Sample haemolysed; repeat requested. ".repeat(285); // 10,545 characters
