@@ -14,16 +14,7 @@ CLIENTS=${CLIENTS:-8}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"; kill $(jobs -p) 2>/dev/null || true' EXIT
 
-token() { curl -sf -u careledger-script:demo-script-secret -d grant_type=client_credentials -d "act_as=$1" \
-          "$B/oauth2/token" | python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])'; }
-nhs() { python3 -c '
-import random
-while True:
-    d = [9, 9, 9] + [random.randrange(10) for _ in range(6)]
-    c = 11 - sum(x * (10 - i) for i, x in enumerate(d)) % 11
-    c = 0 if c == 11 else c
-    if c != 10:
-        print("".join(map(str, d)) + str(c)); break'; }
+. "$(dirname "$0")/http-common.sh"
 AUTH="Authorization: Bearer $(token gp)"
 ENTRY='{"section":"OBSERVATIONS","content":{"code":{"system":"SNOMED_CT","code":"271649006"},"displayTerm":"Systolic blood pressure","value":{"value":128,"unit":"mm[Hg]"},"effectiveDate":"2024-01-01"}}'
 # the heap after a full GC, from the GC's own log line ("Pause Full (System.gc()) 310M->57M(...)"): reading the heap

@@ -68,24 +68,8 @@ class LargeBundleMemoryTest {
         long size = Files.size(file);
         assertThat(size).isBetween(84_000_000L, 90_000_000L);
 
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                "org.careledger.ops.CareLedgerCli", "import", "--practice", practice.value(), "--no-progress",
-                "--source", "urn:careledger:source:large", file.toString(),
-                "--spring.datasource.url=" + dataSource.getJdbcUrl(), "--spring.datasource.username=postgres"));
-        Path out = file.resolveSibling(file.getFileName() + ".out");
-        Path err = file.resolveSibling(file.getFileName() + ".err");
-        Process child = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        boolean finished = child.waitFor(10, TimeUnit.MINUTES);
-        if (!finished) {
-            child.destroyForcibly();
-        }
-        assertThat(finished).as("import finished").isTrue();
-        assertThat(child.exitValue()).as(Files.readString(err)).isZero();
-
-        // the summary is the last thing on stdout (warnings the ledger logs while booting come before it)
-        String stdout = Files.readString(out);
-        JsonNode summary = new ObjectMapper().readTree(stdout.substring(stdout.lastIndexOf("\n{\n") + 1));
+        JsonNode summary = importInChildJvm("-Xmx512m", practice, "urn:careledger:source:large", file,
+                file.resolveSibling(file.getFileName() + ".out"), file.resolveSibling(file.getFileName() + ".err"));
         assertThat(summary.path("patients").path("imported").asInt()).isEqualTo(1);
         assertThat(summary.path("eventsByType").path("EntryRecorded").asInt()).isEqualTo(7_999);
         assertThat(summary.path("rejections").size()).isZero();
@@ -133,23 +117,8 @@ class LargeBundleMemoryTest {
         long size = Files.size(dir.resolve("DocumentReference.ndjson")) + Files.size(dir.resolve("Patient.ndjson"));
         assertThat(size).isBetween(200_000_000L, 230_000_000L);
 
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx160m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                "org.careledger.ops.CareLedgerCli", "import", "--practice", practice.value(), "--no-progress",
-                "--source", "urn:careledger:source:large-ndjson", dir.toString(),
-                "--spring.datasource.url=" + dataSource.getJdbcUrl(), "--spring.datasource.username=postgres"));
-        Path out = dir.resolve("import.out");
-        Path err = dir.resolve("import.err");
-        Process child = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        boolean finished = child.waitFor(10, TimeUnit.MINUTES);
-        if (!finished) {
-            child.destroyForcibly();
-        }
-        assertThat(finished).as("import finished").isTrue();
-        assertThat(child.exitValue()).as(Files.readString(err)).isZero();
-
-        String stdout = Files.readString(out);
-        JsonNode summary = new ObjectMapper().readTree(stdout.substring(stdout.lastIndexOf("\n{\n") + 1));
+        JsonNode summary = importInChildJvm("-Xmx160m", practice, "urn:careledger:source:large-ndjson", dir,
+                dir.resolve("import.out"), dir.resolve("import.err"));
         assertThat(summary.path("patients").path("imported").asInt()).isEqualTo(patients);
         assertThat(summary.path("eventsByType").path("EntryRecorded").asInt()).isEqualTo(patients * letters);
         assertThat(summary.path("rejections").size()).isZero();
@@ -157,6 +126,28 @@ class LargeBundleMemoryTest {
                 .isEqualTo((long) letters);
         Files.delete(dir.resolve("DocumentReference.ndjson"));
         Files.delete(dir.resolve("Patient.ndjson"));
+    }
+
+    /**
+     * Runs {@code careledger import} in a child JVM with the given heap limit against this test's PostgreSQL and
+     * returns its JSON summary, the last thing on stdout (warnings the ledger logs while booting come before it).
+     */
+    private JsonNode importInChildJvm(String heap, OdsCode practice, String source, Path input, Path out, Path err)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                heap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+                "org.careledger.ops.CareLedgerCli", "import", "--practice", practice.value(), "--no-progress",
+                "--source", source, input.toString(),
+                "--spring.datasource.url=" + dataSource.getJdbcUrl(), "--spring.datasource.username=postgres"));
+        Process child = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        boolean finished = child.waitFor(10, TimeUnit.MINUTES);
+        if (!finished) {
+            child.destroyForcibly();
+        }
+        assertThat(finished).as("import finished").isTrue();
+        assertThat(child.exitValue()).as(Files.readString(err)).isZero();
+        String stdout = Files.readString(out);
+        return new ObjectMapper().readTree(stdout.substring(stdout.lastIndexOf("\n{\n") + 1));
     }
 
     /** A valid test-range NHS number for the i-th patient of the NDJSON test. */
