@@ -181,6 +181,16 @@ public final class FhirMapping {
             case "CarePlan" -> carePlan((CarePlan) resource);
             default -> throw new IllegalStateException(type);
         };
+        // free-text notes (Condition, Observation, AllergyIntolerance, Procedure, Immunization, medicines, CarePlan):
+        // a line each, after what the type maps, so a note is never dropped without a word
+        org.hl7.fhir.r4.model.Property notes = resource.getNamedProperty("note");
+        if (notes != null) {
+            for (org.hl7.fhir.r4.model.Base note : notes.getValues()) {
+                if (note instanceof org.hl7.fhir.r4.model.Annotation a) {
+                    d.line("Note", a.getText());
+                }
+            }
+        }
         if (d.effective == null) {
             throw new Refusal(Refusal.Kind.INVALID_INPUT, type + " has no date the ledger can use as its effective date");
         }

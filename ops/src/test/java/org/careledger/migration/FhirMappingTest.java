@@ -64,6 +64,23 @@ class FhirMappingTest {
     }
 
     @Test
+    void notesBecomeTextLinesOfTheEntryAfterWhatTheTypeMaps() {
+        Observation o = FhirFixtures.observation("o2", new Reference("urn:uuid:p"), "laboratory", "2339-0", "Glucose",
+                null, null);
+        o.addNote().setText("Sample haemolysed; repeat requested.");
+        o.addNote().setText("Repeat normal.");
+        assertThat(mapping.entry(o).content().text()).endsWith("Note: Sample haemolysed; repeat requested.\nNote: Repeat normal.");
+
+        Condition c = new Condition();
+        c.setId("c9");
+        c.setCode(FhirFixtures.concept(FhirFixtures.SNOMED, "195967001", "Asthma"));
+        c.setRecordedDateElement(new DateTimeType("2020-01-01"));
+        assertThat(mapping.entry(c).content().text()).isNull();
+        c.addNote().setText("Exercise-induced.");
+        assertThat(mapping.entry(c).content().text()).isEqualTo("Note: Exercise-induced.");
+    }
+
+    @Test
     void whatTheLedgerCannotHoldIsRefusedNamingTheFieldNotTheValue() {
         Condition noDate = new Condition();
         noDate.setId("c1");
