@@ -241,7 +241,16 @@ class FhirImportTest {
         for (int i = 0; i < 12; i++) {
             String nhs = nhs();
             patients.add(nhs);
-            for (Bundle.BundleEntryComponent e : FhirFixtures.everyType("nd" + i, nhs, "Spread").getEntry()) {
+            Bundle bundle = FhirFixtures.everyType("nd" + i, nhs, "Spread");
+            if (i == 5) {
+                // its medicine by reference to a Medication of Medication.ndjson: a resource of no patient, read in
+                // pass 1, that the bucket holding nd5 must still find
+                bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                        .filter(r -> r instanceof org.hl7.fhir.r4.model.MedicationRequest)
+                        .forEach(r -> ((org.hl7.fhir.r4.model.MedicationRequest) r)
+                                .setMedication(new Reference("Medication/med-1")));
+            }
+            for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
                 files.computeIfAbsent(e.getResource().fhirType(), t -> new StringBuilder())
                         .append(FhirFixtures.FHIR.newJsonParser().encodeResourceToString(e.getResource())).append('\n');
             }
@@ -252,12 +261,17 @@ class FhirImportTest {
         // unreadable, but it names patient nd3: only nd3 is refused
         files.get("Condition").append("{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"urn:uuid:nd3\"},\"code\":[\n");
         int conditionLines = (int) files.get("Condition").chars().filter(c -> c == '\n').count();
+        files.put("Medication", new StringBuilder("{\"resourceType\":\"Medication\",\"id\":\"med-1\",\"code\":{\"coding\":"
+                + "[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"860975\"}]}}\n"));
         for (Map.Entry<String, StringBuilder> f : files.entrySet()) {
             Files.writeString(dir.resolve(f.getKey() + ".ndjson"), f.getValue());
         }
 
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<Path> spoolsBefore = spools(tmp);
         long before = events();
         ImportReport report = importer(false).ndjsonBuckets(5).run(List.of(dir), FhirImport.Progress.NONE);
+        assertThat(spools(tmp)).as("the spool is deleted").isEqualTo(spoolsBefore);
         long added = events() - before;
 
         assertThat(report.imported()).isEqualTo(11);
@@ -281,6 +295,11 @@ class FhirImportTest {
         }).hasSize(3);
         assertThat(report.rejectedPatients()).isEqualTo(1);
         assertThat(report.unmapped()).containsEntry("Claim", 12L);
+        assertThat(report.referenceData()).containsEntry("Medication", 1L);
+        assertThat(readAsGp(NhsNumber.of(patients.get(5))).entries()).anySatisfy(e -> {
+            assertThat(e.section()).isEqualTo(Section.MEDICATIONS);
+            assertThat(e.content().codings()).anySatisfy(c -> assertThat(c.code()).isEqualTo("860975"));
+        });
 
         // the same input again, in one bucket: nothing added (the reads above appended their audit events), every
         // patient already present
@@ -288,6 +307,13 @@ class FhirImportTest {
         ImportReport again = importer(false).ndjsonBuckets(1).run(List.of(dir), FhirImport.Progress.NONE);
         assertThat(events()).isEqualTo(afterReads);
         assertThat(again.alreadyPresent()).isEqualTo(11);
+    }
+
+    private static Set<Path> spools(Path tmp) throws java.io.IOException {
+        try (var list = Files.list(tmp)) {
+            return list.filter(p -> p.getFileName().toString().startsWith("careledger-import-"))
+                    .collect(Collectors.toSet());
+        }
     }
 
     @Test
