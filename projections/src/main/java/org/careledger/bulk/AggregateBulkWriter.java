@@ -38,6 +38,7 @@ import org.careledger.shared.UserId;
 import org.careledger.storage.BulkScope;
 import org.careledger.storage.CachedCommandTargets;
 import org.careledger.storage.LedgerAggregates;
+import org.careledger.storage.PlannerStatistics;
 import org.careledger.storage.ReadBackCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,7 @@ public class AggregateBulkWriter implements BulkWriter {
     private final Registers registers;
     private final SharingStates sharingStates;
     private final ReadBackCheck readBack;
+    private final PlannerStatistics statistics;
     private final List<CorrelationDataProvider> correlation;
     private final CommandTargetResolver targets = CachedCommandTargets.INSTANCE;
     private final Map<Class<?>, AggregateModel<Object>> modelByCommand = new HashMap<>();
@@ -96,6 +98,7 @@ public class AggregateBulkWriter implements BulkWriter {
 
     public AggregateBulkWriter(EventStore eventStore, PlatformTransactionManager transactionManager, JdbcTemplate jdbc,
                                Registers registers, SharingStates sharingStates, ReadBackCheck readBack,
+                               PlannerStatistics statistics,
                                ParameterResolverFactory parameterResolverFactory, HandlerDefinition handlerDefinition,
                                org.axonframework.config.Configuration axon) {
         this.eventStore = eventStore;
@@ -104,6 +107,7 @@ public class AggregateBulkWriter implements BulkWriter {
         this.registers = registers;
         this.sharingStates = sharingStates;
         this.readBack = readBack;
+        this.statistics = statistics;
         this.correlation = axon.correlationDataProviders();
         ParameterResolverFactory resolvers = MultiParameterResolverFactory.ordered(new BatchPorts(),
                 parameterResolverFactory);
@@ -147,6 +151,7 @@ public class AggregateBulkWriter implements BulkWriter {
             }
         }
         storeAll(accepted, outcomes);
+        statistics.refreshGrownTables();
         return outcomes;
     }
 
@@ -184,6 +189,7 @@ public class AggregateBulkWriter implements BulkWriter {
                     }
                 }
                 storeAll(accepted, chunk);
+                statistics.refreshGrownTables();
                 outcomes.addAll(chunk);
             }
         }

@@ -13,6 +13,7 @@ import org.careledger.policy.LedgerPolicy;
 import org.careledger.policy.PolicyVersionActivated;
 import org.careledger.shared.Role;
 import org.careledger.storage.BulkScope;
+import org.careledger.storage.PlannerStatistics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -88,16 +89,18 @@ public class ViewRebuild {
     private final ViewsProjection projection;
     private final AnnotationEventHandlerAdapter handlers;
     private final LedgerPolicy policy;
+    private final PlannerStatistics statistics;
 
     public ViewRebuild(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
                        @Qualifier("eventSerializer") Serializer serializer, ViewsProjection projection,
-                       LedgerPolicy policy) {
+                       LedgerPolicy policy, PlannerStatistics statistics) {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
         this.serializer = serializer;
         this.projection = projection;
         this.handlers = new AnnotationEventHandlerAdapter(projection);
         this.policy = policy;
+        this.statistics = statistics;
     }
 
     /** Rebuilds every view from the ledger and swaps the new tables in. */
@@ -178,6 +181,7 @@ public class ViewRebuild {
         transactions.executeWithoutResult(s -> createNextSchema());
         while (true) {
             int applied = inNext(() -> applyBatch(position, false));
+            statistics.refreshGrownTables(); // the next schema's tables start empty: see PlannerStatistics
             progress.update(position.applied, Math.max(position.total, position.applied));
             if (applied == 0) {
                 break;

@@ -1,0 +1,74 @@
+package org.careledger.storage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A table filled since its last analysis is analysed once it has grown past its statistics, and the id-list lookups
+ * of the bulk path then use its index instead of scanning it (issue 9: the demo slowed as its tables grew).
+ */
+class PlannerStatisticsTest extends LedgerDatabaseTest {
+
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    PlannerStatistics statistics;
+    @Autowired
+    PlatformTransactionManager transactions;
+
+    @AfterEach
+    void drop() {
+        jdbc.execute("DROP TABLE IF EXISTS planner_statistics_probe");
+    }
+
+    @Test
+    void aTableThatGrewFromNothingIsAnalysedAndItsIdListLookupUsesTheIndex() throws InterruptedException {
+        jdbc.execute("CREATE TABLE planner_statistics_probe (k uuid PRIMARY KEY, entry uuid NOT NULL)");
+        jdbc.execute("CREATE INDEX ON planner_statistics_probe (entry)");
+        jdbc.execute("""
+                INSERT INTO planner_statistics_probe
+                SELECT gen_random_uuid(), gen_random_uuid() FROM generate_series(1, 20000)""");
+        List<String> entries = jdbc.queryForList(
+                "SELECT entry::text FROM planner_statistics_probe LIMIT 300", String.class);
+        assertThat(plan(entries)).as("without statistics").contains("Seq Scan");
+
+        List<String> analysed = new ArrayList<>();
+        for (int attempt = 0; attempt < 100 && analysed.isEmpty(); attempt++) {
+            // the server's activity counters reach pg_stat_user_tables within a second or so of the commit
+            analysed.addAll(statistics.refreshGrownTables().stream()
+                    .filter(t -> t.equals("public.planner_statistics_probe")).toList());
+            if (analysed.isEmpty()) {
+                Thread.sleep(200);
+            }
+        }
+        assertThat(analysed).containsExactly("public.planner_statistics_probe");
+        assertThat(jdbc.queryForObject("SELECT reltuples FROM pg_class WHERE relname = 'planner_statistics_probe'",
+                Double.class)).isEqualTo(20000.0);
+        assertThat(plan(entries)).as("with statistics").doesNotContain("Seq Scan").contains("planner_statistics_probe_entry_idx");
+        assertThat(statistics.refreshGrownTables()).as("nothing changed since").doesNotContain("public.planner_statistics_probe");
+    }
+
+    @Test
+    void refusesToRunInsideATransaction() {
+        assertThatThrownBy(() -> new TransactionTemplate(transactions).executeWithoutResult(
+                s -> statistics.refreshGrownTables())).isInstanceOf(IllegalStateException.class);
+    }
+
+    private String plan(List<String> entries) {
+        return String.join("\n", jdbc.query(con -> {
+            var ps = con.prepareStatement("EXPLAIN DELETE FROM planner_statistics_probe WHERE entry = ANY(?)");
+            ps.setArray(1, con.createArrayOf("uuid", entries.toArray()));
+            return ps;
+        }, (rs, i) -> rs.getString(1)));
+    }
+}
