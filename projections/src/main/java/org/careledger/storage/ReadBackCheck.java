@@ -1,6 +1,8 @@
 package org.careledger.storage;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.axonframework.eventhandling.EventBus;
 import org.axonframework.eventhandling.EventMessage;
@@ -16,10 +18,8 @@ import org.springframework.stereotype.Component;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
@@ -94,15 +94,17 @@ public class ReadBackCheck implements MessageDispatchInterceptor<EventMessage<?>
     private void check(Object payload, java.util.function.Supplier<SerializedObject<byte[]>> serialize) {
         String type = payload.getClass().getSimpleName();
         SerializedObject<byte[]> stored;
-        JsonNode tree;
         try {
             stored = serialize.get();
-            tree = json.readTree(stored.getData());
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             throw new UnreadableEvent("a " + type + " could not be written as JSON that reads back; nothing was stored",
                     e);
         }
-        walk(tree, new ArrayDeque<>(), type);
+        try {
+            walk(stored.getData(), type);
+        } catch (IOException e) {
+            throw new UnreadableEvent("a " + type + " was written as JSON that does not parse; nothing was stored", e);
+        }
         Object back;
         try {
             back = serializer.deserialize(stored);
@@ -116,41 +118,42 @@ public class ReadBackCheck implements MessageDispatchInterceptor<EventMessage<?>
         }
     }
 
-    /** Checks every string (and key) and decimal in the tree; the field path is only built for a refusal. */
-    private static void walk(JsonNode node, Deque<String> path, String type) {
-        if (node.isTextual()) {
-            String problem = Values.textProblem(node.textValue());
-            if (problem != null) {
-                throw new Refusal(Refusal.Kind.INVALID_INPUT, field(type, path) + " " + problem);
-            }
-        } else if (node.isBigDecimal() && !Values.isCarried(node.decimalValue())) {
-            throw new Refusal(Refusal.Kind.INVALID_INPUT, field(type, path) + " must have at most "
-                    + Values.MAX_DIGITS + " significant digits and at most " + Values.MAX_SCALE + " decimal places");
-        } else if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                String keyProblem = Values.textProblem(field.getKey());
-                if (keyProblem != null) {
-                    throw new Refusal(Refusal.Kind.INVALID_INPUT, field(type, path) + " has a key that " + keyProblem);
+    /**
+     * Checks every string (value and key) and decimal of the stored JSON as it streams past, without building a tree
+     * of it (the tree cost a quarter of the bulk path's CPU, issue 9); the field path is only built for a refusal.
+     * Floating-point numbers are read as decimals, as the serializer's mapper reads them
+     * ({@code USE_BIG_DECIMAL_FOR_FLOATS}).
+     */
+    private void walk(byte[] stored, String type) throws IOException {
+        try (JsonParser parser = json.getFactory().createParser(stored)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.FIELD_NAME) {
+                    String problem = Values.textProblem(parser.currentName());
+                    if (problem != null) {
+                        throw new Refusal(Refusal.Kind.INVALID_INPUT,
+                                field(type, parser.getParsingContext().getParent()) + " has a key that " + problem);
+                    }
+                } else if (token == JsonToken.VALUE_STRING) {
+                    String problem = Values.textProblem(parser.getText());
+                    if (problem != null) {
+                        throw new Refusal(Refusal.Kind.INVALID_INPUT,
+                                field(type, parser.getParsingContext()) + " " + problem);
+                    }
+                } else if (token == JsonToken.VALUE_NUMBER_FLOAT && !Values.isCarried(parser.getDecimalValue())) {
+                    throw new Refusal(Refusal.Kind.INVALID_INPUT, field(type, parser.getParsingContext())
+                            + " must have at most " + Values.MAX_DIGITS + " significant digits and at most "
+                            + Values.MAX_SCALE + " decimal places");
                 }
-                path.addLast(field.getKey());
-                walk(field.getValue(), path, type);
-                path.removeLast();
-            }
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                path.addLast("[" + i + "]");
-                walk(node.get(i), path, type);
-                path.removeLast();
             }
         }
     }
 
-    private static String field(String type, Deque<String> path) {
-        StringBuilder field = new StringBuilder(type);
-        for (String step : path) {
-            field.append(step.startsWith("[") ? "" : ".").append(step);
+    /** "Type.field[2].inner": the path from the root down to the value at {@code context}. */
+    private static String field(String type, JsonStreamContext context) {
+        Deque<String> path = new ArrayDeque<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            path.addFirst(c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName());
         }
-        return field.toString();
+        return type + String.join("", path);
     }
 }

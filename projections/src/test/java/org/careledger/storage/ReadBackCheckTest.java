@@ -95,6 +95,34 @@ class ReadBackCheckTest extends LedgerDatabaseTest {
         assertThat(events()).isEqualTo(before);
     }
 
+    /** A nested payload for the field paths of refusals; refused before it would need to read back. */
+    record Nested(String name, java.util.List<Inner> items, java.util.Map<String, String> labels,
+                  java.math.BigDecimal amount) {
+    }
+
+    record Inner(String code, java.util.List<String> notes) {
+    }
+
+    @Test
+    void aRefusalNamesTheFieldPathThroughObjectsArraysAndKeys() {
+        ReadBackCheck alone = new ReadBackCheck(eventSerializer);
+        java.util.List<Inner> items = java.util.List.of(new Inner("ok", java.util.List.of("fine")),
+                new Inner("ok", java.util.List.of("fine", "bell\u0007")));
+        assertThatThrownBy(() -> alone.check(new Nested("n", items, java.util.Map.of(), java.math.BigDecimal.ONE)))
+                .isInstanceOf(Refusal.class).hasMessageStartingWith("Nested.items[1].notes[1] ")
+                .hasMessageContaining("control character");
+        assertThatThrownBy(() -> alone.check(new Nested("tab\u0001", java.util.List.of(), java.util.Map.of(),
+                java.math.BigDecimal.ONE))).isInstanceOf(Refusal.class).hasMessageStartingWith("Nested.name ");
+        assertThatThrownBy(() -> alone.check(new Nested("n", java.util.List.of(), java.util.Map.of("k\u0002", "v"),
+                java.math.BigDecimal.ONE))).isInstanceOf(Refusal.class)
+                .hasMessageStartingWith("Nested.labels has a key that ");
+        assertThatThrownBy(() -> alone.check(new Nested("n", java.util.List.of(), java.util.Map.of(),
+                new java.math.BigDecimal("0.12345678901234567890123456789"))))
+                .isInstanceOf(Refusal.class).hasMessageStartingWith("Nested.amount must have at most ");
+        assertThatCode(() -> alone.check(new Nested("n", items.subList(0, 1), java.util.Map.of("k", "v"),
+                new java.math.BigDecimal("12.5")))).doesNotThrowAnyException();
+    }
+
     private void publish(Object payload) {
         DefaultUnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
         unitOfWork.attachTransaction(transactions);
