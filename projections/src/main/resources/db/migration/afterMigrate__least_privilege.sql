@@ -40,7 +40,8 @@ BEGIN
     FOR r IN SELECT p.oid::regprocedure AS fn
                FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
               WHERE n.nspname NOT IN ('information_schema') AND n.nspname NOT LIKE 'pg\_%'
-                AND p.proname <> 'careledger_refuse_ledger_change' AND pg_get_userbyid(p.proowner) <> app
+                AND p.proname NOT IN ('careledger_refuse_ledger_change', 'careledger_analyze_ledger')
+                AND pg_get_userbyid(p.proowner) <> app
                 AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
                                                             AND d.deptype = 'e')
     LOOP
@@ -50,5 +51,7 @@ BEGIN
     EXECUTE format('GRANT SELECT, INSERT ON domain_event_entry, ledger_chain, ledger_checkpoint TO %I', app);
     EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE domain_event_entry_global_index_seq TO %I', app);
     EXECUTE format('GRANT SELECT ON flyway_schema_history TO %I', app);
+    -- the ledger's planner statistics, refreshed by the owner's function (V78): the one thing the role may run as owner
+    EXECUTE format('GRANT EXECUTE ON FUNCTION careledger_analyze_ledger() TO %I', app);
 END
 $least_privilege$;

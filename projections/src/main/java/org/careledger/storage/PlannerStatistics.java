@@ -7,7 +7,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -21,8 +23,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>
  * {@link #refreshGrownTables()} analyses each table changed by at least {@link #MIN_CHANGES} rows and by more rows
  * than it held at its last analysis (doubling), so a load analyses each table a handful of times, early on; once a
- * table has statistics, PostgreSQL scales them with its size, and autovacuum keeps them from then on. Call it
- * after a commit, outside a transaction. Concurrent callers do not queue: while one refreshes, the others go on.
+ * table has statistics, PostgreSQL scales them with its size, and autovacuum keeps them from then on. The ledger's
+ * tables, which the application's role does not own, are analysed by their owner's function (V78): without it the
+ * bulk path's lookup of a batch's global indexes scanned the whole ledger, up to 3 s per batch. Call it after a
+ * commit, outside a transaction. Concurrent callers do not queue: while one refreshes, the others go on.
  */
 @Component
 public class PlannerStatistics {
@@ -31,6 +35,10 @@ public class PlannerStatistics {
 
     /** Tables with fewer changes than this since their last analysis are left to autovacuum. */
     static final long MIN_CHANGES = 1_000;
+
+    /** The ledger's tables, which the application's role may not analyse itself (it owns none of them). */
+    static final Set<String> LEDGER = Set.of("public.domain_event_entry", "public.ledger_chain",
+            "public.ledger_checkpoint");
 
     private final JdbcTemplate jdbc;
     private final ReentrantLock refreshing = new ReentrantLock();
@@ -48,24 +56,44 @@ public class PlannerStatistics {
             return List.of();
         }
         try {
-            List<String> tables = jdbc.queryForList("""
-                    SELECT format('%I.%I', s.schemaname, s.relname)
+            List<String> tables = new ArrayList<>();
+            List<String> ledger = new ArrayList<>();
+            jdbc.query("""
+                    SELECT format('%I.%I', s.schemaname, s.relname), pg_has_role(c.relowner, 'USAGE')
                     FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
                     WHERE s.n_mod_since_analyze >= ? AND s.n_mod_since_analyze > GREATEST(c.reltuples, 0)
-                    ORDER BY s.n_mod_since_analyze DESC""", String.class, MIN_CHANGES);
-            for (String table : tables) {
-                try {
-                    jdbc.execute("ANALYZE " + table);
-                } catch (DataAccessException e) {
-                    // not the owner (an operator's own server), or the table went (a view rebuild's swap):
-                    // autovacuum analyses it in time; the write that called this has committed already
-                    log.warn("planner statistics: ANALYZE {} failed ({}); left to autovacuum", table,
-                            e.getClass().getSimpleName());
+                    ORDER BY s.n_mod_since_analyze DESC""", rs -> {
+                String table = rs.getString(1);
+                if (rs.getBoolean(2)) {
+                    tables.add(table);
+                } else if (LEDGER.contains(table)) {
+                    ledger.add(table);
                 }
+            }, MIN_CHANGES);
+            tables.removeIf(table -> !analyse(() -> jdbc.execute("ANALYZE " + table), table));
+            if (!ledger.isEmpty()
+                    && analyse(() -> jdbc.queryForList("SELECT careledger_analyze_ledger()"), "the ledger")) {
+                // the application's role owns no ledger table (ADR 21): the owner's function analyses them (V78)
+                tables.addAll(ledger);
             }
             return tables;
         } finally {
             refreshing.unlock();
+        }
+    }
+
+    /**
+     * Runs one analysis; a failure (the table went in a view rebuild's swap, a migration holds it) is left to
+     * autovacuum, as the write that asked has committed already.
+     */
+    private boolean analyse(Runnable analysis, String what) {
+        try {
+            analysis.run();
+            return true;
+        } catch (DataAccessException e) {
+            log.warn("planner statistics: analysing {} failed ({}); left to autovacuum", what,
+                    e.getClass().getSimpleName());
+            return false;
         }
     }
 }
