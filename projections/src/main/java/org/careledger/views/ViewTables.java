@@ -65,7 +65,6 @@ public final class ViewTables {
                 + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY LIST (role)");
         ddl.add("ALTER TABLE " + role + " ADD CONSTRAINT view_role_entry_pkey PRIMARY KEY (role, entry_id)");
         ddl.add("CREATE INDEX view_role_entry_patient_idx ON " + role + " (role, nhs_number)");
-        ddl.add("CREATE INDEX view_role_entry_entry_idx ON " + role + " (entry_id)");
         for (Role r : ROLES_WITH_VIEW) {
             ddl.add("CREATE TABLE " + schema + "." + partition(r) + " PARTITION OF " + role
                     + " FOR VALUES IN ('" + r.name() + "')");

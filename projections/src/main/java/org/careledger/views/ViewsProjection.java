@@ -277,10 +277,15 @@ public class ViewsProjection {
                 time(at), reason);
     }
 
+    private static final String DELETE_ROLE_ROWS = "DELETE FROM view_role_entry WHERE role IN ("
+            + String.join(", ", ViewTables.ROLES_WITH_VIEW.stream().map(r -> "'" + r.name() + "'").toList())
+            + ") AND entry_id = ANY(?)";
+
     /** The role views' rows of one entry: the entry's current state in the view of every role that reads it. */
     void refreshRoleRows(EntryId entry) {
         // set-based: in a bulk run, once for all the run's entries, after their view_entry rows are written
-        BulkScope.updateAll(jdbc, "DELETE FROM view_role_entry WHERE entry_id = ANY(?)", "uuid", entry.value());
+        // every role named, so each partition finds the rows by its primary key (role, entry_id) (V79)
+        BulkScope.updateAll(jdbc, DELETE_ROLE_ROWS, "uuid", entry.value());
         BulkScope.updateAll(jdbc, "INSERT INTO view_role_entry (role, " + ROLE_COLUMNS + ") SELECT rs.role, e."
                 + ROLE_COLUMNS.replace(", ", ", e.")
                 + " FROM view_entry e JOIN view_role_section rs ON rs.section = e.section WHERE e.entry_id = ANY(?)",
