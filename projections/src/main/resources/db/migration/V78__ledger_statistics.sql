@@ -7,8 +7,10 @@ CREATE OR REPLACE FUNCTION careledger_analyze_ledger() RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$
 BEGIN
-    ANALYZE public.domain_event_entry;
-    ANALYZE public.ledger_chain;
+    -- the columns the ledger is looked up by (its indexes' columns), not the payloads: a third of the time
+    ANALYZE public.domain_event_entry (global_index, event_identifier, aggregate_identifier, sequence_number,
+                                       payload_type);
+    ANALYZE public.ledger_chain (global_index, event_identifier, position);
     ANALYZE public.ledger_checkpoint;
 END
 $$;
