@@ -1,9 +1,9 @@
 package org.careledger.api.security;
 
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import org.careledger.registers.SignInDirectory;
@@ -59,6 +59,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
 
 /**
@@ -309,15 +310,50 @@ public class DevIdentityProvider {
         return new OAuth2AuthenticationException(new OAuth2Error("invalid_request", description, null));
     }
 
+    /**
+     * The provider's RSA signing key, made for each start. Making a 2,048-bit RSA key pair in a JVM that has just
+     * started takes 0.5-1.7 s of interpreted arithmetic, about a tenth of Spring's start before the demo (JFR of the
+     * README's first start, issue 9), so it is made on a thread of its own while the rest of the application is
+     * built; the first token signed or verified waits for it.
+     */
     @Bean
-    JWKSource<SecurityContext> signingKey() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        var pair = generator.generateKeyPair();
-        RSAKey key = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).privateKey((RSAPrivateKey) pair.getPrivate())
-                .keyID(UUID.randomUUID().toString()).build();
+    BackgroundRsaKey signingKey() {
         log.info("Development identity provider on: everyone the directory holds signs in at /oauth2/authorize; never use it in production");
-        return new ImmutableJWKSet<>(new JWKSet(key));
+        return new BackgroundRsaKey();
+    }
+
+    /** A JWK source over one RSA key pair that is being made on its own thread. */
+    static final class BackgroundRsaKey implements JWKSource<SecurityContext> {
+        private final CompletableFuture<RSAKey> key = CompletableFuture.supplyAsync(BackgroundRsaKey::make, task -> {
+            Thread thread = new Thread(task, "dev-idp-signing-key");
+            thread.setDaemon(true);
+            thread.start();
+        });
+
+        private static RSAKey make() {
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+                generator.initialize(2048);
+                var pair = generator.generateKeyPair();
+                return new RSAKey.Builder((RSAPublicKey) pair.getPublic()).privateKey((RSAPrivateKey) pair.getPrivate())
+                        .keyID(UUID.randomUUID().toString()).build();
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("this JVM cannot make RSA keys", e);
+            }
+        }
+
+        RSAPublicKey publicKey() {
+            try {
+                return key.join().toRSAPublicKey();
+            } catch (com.nimbusds.jose.JOSEException e) {
+                throw new IllegalStateException("the development signing key has no RSA public key", e);
+            }
+        }
+
+        @Override
+        public List<JWK> get(JWKSelector selector, SecurityContext context) {
+            return selector.select(new JWKSet(key.join()));
+        }
     }
 
     /**
@@ -325,16 +361,17 @@ public class DevIdentityProvider {
      * clock skew of {@link SecurityConfiguration#tokenTimestamps}. It verifies with the public key alone, converted
      * once: a decoder over the signing key's JWK set converts the whole key pair, private CRT parameters included,
      * from Base64 on every request (28 % of the server's CPU when one client opened a 200-entry record, JFR), and
-     * has no business holding the private key.
+     * has no business holding the private key. It is built when the key is ready, at the first token.
      */
     @Bean
-    JwtDecoder jwtDecoder(JWKSource<SecurityContext> signingKey, OAuth2TokenValidator<Jwt> tokenTimestamps)
-            throws Exception {
-        JWK key = ((ImmutableJWKSet<SecurityContext>) signingKey).getJWKSet().getKeys().get(0);
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(key.toRSAKey().toRSAPublicKey())
-                .signatureAlgorithm(SignatureAlgorithm.RS256).build();
-        decoder.setJwtValidator(tokenTimestamps); // the configured clock skew, not the library's 60 s
-        return decoder;
+    JwtDecoder jwtDecoder(BackgroundRsaKey signingKey, OAuth2TokenValidator<Jwt> tokenTimestamps) {
+        CompletableFuture<JwtDecoder> decoder = signingKey.key.thenApply(ready -> {
+            NimbusJwtDecoder built = NimbusJwtDecoder.withPublicKey(signingKey.publicKey())
+                    .signatureAlgorithm(SignatureAlgorithm.RS256).build();
+            built.setJwtValidator(tokenTimestamps); // the configured clock skew, not the library's 60 s
+            return built;
+        });
+        return token -> decoder.join().decode(token);
     }
 
     @Bean
