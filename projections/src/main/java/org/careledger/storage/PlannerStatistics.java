@@ -8,9 +8,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -60,27 +58,21 @@ public class PlannerStatistics {
         try {
             List<String> tables = new ArrayList<>();
             List<String> ledger = new ArrayList<>();
-            Map<String, String> columns = new HashMap<>();
             jdbc.query("""
-                    SELECT format('%I.%I', s.schemaname, s.relname), pg_has_role(c.relowner, 'USAGE'),
-                           (SELECT string_agg(DISTINCT quote_ident(a.attname), ', ')
-                            FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-                            WHERE i.indrelid = c.oid)
+                    SELECT format('%I.%I', s.schemaname, s.relname), pg_has_role(c.relowner, 'USAGE')
                     FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
                     WHERE s.n_mod_since_analyze >= ? AND s.n_mod_since_analyze > GREATEST(c.reltuples, 0)
                     ORDER BY s.n_mod_since_analyze DESC""", rs -> {
                 String table = rs.getString(1);
                 if (rs.getBoolean(2)) {
                     tables.add(table);
-                    columns.put(table, rs.getString(3));
                 } else if (LEDGER.contains(table)) {
                     ledger.add(table);
                 }
             }, MIN_CHANGES);
-            // the indexed columns only: the lookups at stake go by them, and the rest (the entries' JSON content
-            // above all) took two thirds of the time; autovacuum's own analysis covers every column later
-            tables.removeIf(table -> !analyse(() -> jdbc.execute("ANALYZE " + table
-                    + (columns.get(table) == null ? "" : " (" + columns.get(table) + ")")), table));
+            // every column: an analysis of some columns leaves the table's count of changes as it was, so the
+            // table would look grown again at the next call (it was analysed at every commit of a region's load)
+            tables.removeIf(table -> !analyse(() -> jdbc.execute("ANALYZE " + table), table));
             if (!ledger.isEmpty()
                     && analyse(() -> jdbc.queryForList("SELECT careledger_analyze_ledger()"), "the ledger")) {
                 // the application's role owns no ledger table (ADR 21): the owner's function analyses them (V78)
