@@ -7,10 +7,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -32,7 +34,7 @@ class PlannerStatisticsTest extends LedgerDatabaseTest {
     }
 
     @Test
-    void aTableThatGrewFromNothingIsAnalysedAndItsIdListLookupUsesTheIndex() throws InterruptedException {
+    void aTableThatGrewFromNothingIsAnalysedAndItsIdListLookupUsesTheIndex() {
         jdbc.execute("CREATE TABLE planner_statistics_probe (k uuid PRIMARY KEY, entry uuid NOT NULL)");
         jdbc.execute("CREATE INDEX ON planner_statistics_probe (entry)");
         jdbc.execute("""
@@ -43,14 +45,12 @@ class PlannerStatisticsTest extends LedgerDatabaseTest {
         assertThat(plan(entries)).as("without statistics").contains("Seq Scan");
 
         List<String> analysed = new ArrayList<>();
-        for (int attempt = 0; attempt < 100 && analysed.isEmpty(); attempt++) {
-            // the server's activity counters reach pg_stat_user_tables within a second or so of the commit
+        // the server's activity counters reach pg_stat_user_tables within a second or so of the commit
+        await("the probe table analysed").atMost(Duration.ofSeconds(20)).until(() -> {
             analysed.addAll(statistics.refreshGrownTables().stream()
                     .filter(t -> t.equals("public.planner_statistics_probe")).toList());
-            if (analysed.isEmpty()) {
-                Thread.sleep(200);
-            }
-        }
+            return !analysed.isEmpty();
+        });
         assertThat(analysed).containsExactly("public.planner_statistics_probe");
         assertThat(jdbc.queryForObject("SELECT reltuples FROM pg_class WHERE relname = 'planner_statistics_probe'",
                 Double.class)).isEqualTo(20000.0);
