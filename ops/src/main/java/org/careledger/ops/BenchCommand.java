@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 /**
  * {@code careledger bench-commands}: command throughput and latency (patient registration + entry recording) against
  * one raw JDBC transaction per command writing the same rows the command writes (event row, registers, sharing state,
- * entry, history, role-view and audit rows), at the same concurrency, in the same run, on the same database; with
+ * entry, history and audit rows), at the same concurrency, in the same run, on the same database; with
  * the JVM and database settings and a JDK Flight Recorder profile of the commands. Prints a Markdown table for docs/benchmarks.md. Writes benchmark patients into the ledger it runs on:
  * point it at a scratch database (the default embedded one under ./data/bench).
  */

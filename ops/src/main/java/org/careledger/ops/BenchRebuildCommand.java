@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code careledger bench-rebuild}: view rebuild speed (ViewRebuild: events/s replayed into every role view and
+ * {@code careledger bench-rebuild}: view rebuild speed (ViewRebuild: events/s replayed into the entries and
  * the sharing state, view rows/s produced) against a raw JDBC batch insert of the same rows into tables of the same
  * definitions, alternating in the same run. Loads the demo region first unless the ledger already holds it. Point it
  * at a scratch database (the default embedded one under ./data/bench-rebuild): the rebuild swaps the live views.

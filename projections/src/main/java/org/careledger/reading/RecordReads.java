@@ -194,11 +194,11 @@ public class RecordReads {
         boolean ownIfPatient = reader.role() != Role.PATIENT || patient.equals(reader.self());
         if (hasView && ownIfPatient) {
             String sql = """
-                    SELECT e.entry_id, e.version, e.section, e.authoring_organisation, e.author_user, e.sensitivity,
-                           e.entered_in_error, e.content::text, e.recorded_at
-                    FROM view_role_entry r JOIN view_entry e ON e.entry_id = r.entry_id
-                    WHERE r.role = ? AND r.nhs_number = ?""" + (onlyEntry == null ? "" : " AND r.entry_id = ?")
-                    + " ORDER BY e.recorded_at, e.entry_id";
+                    SELECT entry_id, version, section, authoring_organisation, author_user, sensitivity,
+                           entered_in_error, content::text, recorded_at
+                    FROM view_role_entry
+                    WHERE role = ? AND nhs_number = ?""" + (onlyEntry == null ? "" : " AND entry_id = ?")
+                    + " ORDER BY recorded_at, entry_id";
             Object[] args = onlyEntry == null ? new Object[]{reader.role().name(), nhs}
                     : new Object[]{reader.role().name(), nhs, onlyEntry.value()};
             jdbc.query(sql, rs -> {

@@ -32,8 +32,8 @@ public final class BulkScope {
     private static final ThreadLocal<BulkScope> CURRENT = new ThreadLocal<>();
 
     private final JdbcTemplate jdbc;
-    /** Pending writes per statement text, in first-seen order: a list of argument rows, or an {@link ArrayWrite}. */
-    private final Map<String, Object> pending = new LinkedHashMap<>();
+    /** Pending writes per statement text, in first-seen order: lists of argument rows. */
+    private final Map<String, List<Object[]>> pending = new LinkedHashMap<>();
     private final Map<String, Object> memo = new HashMap<>();
     private long statements;
 
@@ -61,35 +61,8 @@ public final class BulkScope {
         if (scope == null) {
             return jdbc.update(sql, args);
         }
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = (List<Object[]>) scope.pending.computeIfAbsent(sql, s -> new ArrayList<Object[]>());
-        rows.add(args);
+        scope.pending.computeIfAbsent(sql, s -> new ArrayList<>()).add(args);
         return 1;
-    }
-
-    /**
-     * A set-based write about one element, for statements whose only parameter is an array ({@code ... WHERE
-     * entry_id = ANY(?)}): inside a scope the elements of all such writes with this text are collected and the
-     * statement runs once with all of them at the flush (one statement for a run, not one per event); outside a
-     * scope it runs now with the one element. Only for statements whose effect for a set is the union of their
-     * effects for each element, and that read what the run's earlier statements wrote (they run after them).
-     */
-    public static void updateAll(JdbcTemplate jdbc, String sql, String elementType, Object element) {
-        BulkScope scope = CURRENT.get();
-        if (scope == null) {
-            jdbc.update(sql, array(elementType, new Object[]{element}));
-            return;
-        }
-        ((ArrayWrite) scope.pending.computeIfAbsent(sql, s -> new ArrayWrite(elementType))).elements.add(element);
-    }
-
-    private static final class ArrayWrite {
-        final String elementType;
-        final java.util.LinkedHashSet<Object> elements = new java.util.LinkedHashSet<>();
-
-        ArrayWrite(String elementType) {
-            this.elementType = elementType;
-        }
     }
 
     /**
@@ -130,20 +103,14 @@ public final class BulkScope {
     /**
      * Runs what was collected, texts in first-seen order: a plain insert (no ON CONFLICT, or ON CONFLICT DO NOTHING)
      * as multi-row INSERTs of {@value #ROWS_PER_INSERT} rows (one statement for many rows: the server starts its
-     * executor once per statement, not per row), other statements as one JDBC batch per text, set-based writes once.
+     * executor once per statement, not per row), other statements as one JDBC batch per text.
      * Upserts stay row by row: a multi-row {@code DO UPDATE} may not touch a row twice, and a run may (which is also
      * why the driver's own {@code reWriteBatchedInserts} stays off).
      */
     public void flush() {
-        for (Map.Entry<String, Object> write : pending.entrySet()) {
+        for (Map.Entry<String, List<Object[]>> write : pending.entrySet()) {
             String sql = write.getKey();
-            if (write.getValue() instanceof ArrayWrite set) {
-                jdbc.update(sql, array(set.elementType, set.elements.toArray()));
-                statements++;
-                continue;
-            }
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = (List<Object[]>) write.getValue();
+            List<Object[]> rows = write.getValue();
             MultiRowInsert multi = rows.size() >= ROWS_PER_INSERT ? MultiRowInsert.of(sql) : null;
             int from = 0;
             if (multi != null) {

@@ -11,7 +11,6 @@ import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.serialization.UnknownSerializedType;
 import org.careledger.policy.LedgerPolicy;
 import org.careledger.policy.PolicyVersionActivated;
-import org.careledger.shared.Role;
 import org.careledger.storage.BulkScope;
 import org.careledger.storage.PlannerStatistics;
 import org.slf4j.Logger;
@@ -35,9 +34,9 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * Rebuilds the sharing state and every role view from the ledger, and swaps them in atomically: after restoring a
+ * Rebuilds the sharing state and the entries from the ledger, and swaps them in atomically: after restoring a
  * database, when the views' migration found events already in the ledger, or with {@code careledger replay}. A policy
- * activation needs none: it brings the role views in line in its own transaction (ADR 0013).
+ * activation needs none: the role views are computed from the entries and the sections in force (ADR 27).
  * <p>
  * A rebuild first records {@code view_build.needs_rebuild = true} (committed) and clears it in the swap, so a node
  * stopped in the middle leaves the flag set and the next start ({@link ViewsStartup}) redoes the rebuild. Rebuilds
@@ -51,12 +50,12 @@ import java.util.function.Supplier;
  *     {@link AnnotationEventHandlerAdapter} over the bean) with {@code search_path = views_next, public}: one
  *     implementation, two targets. Indexes skipped on the way (transactions still open, or rolled back) are
  *     remembered and looked at again, as a gap-aware tracking token would;</li>
- *     <li>fill every role view from the final entries and the final policy's sections;</li>
  *     <li>swap, in one transaction: take the views write gate exclusively (writers wait before touching any view
  *     table), lock the live tables ACCESS EXCLUSIVE in the readers' lock order (readers in flight finish first,
- *     later ones wait), apply the events committed since, drop the live tables and move the new ones into
- *     {@code public}. PostgreSQL DDL is transactional, so a reader sees the old views or the new ones, never a
- *     half-built one; a command blocked at the gate resumes against the new tables.</li>
+ *     later ones wait), apply the events committed since, drop the role views and the live tables, move the new
+ *     tables into {@code public} and make the role views again from their definitions. PostgreSQL DDL is
+ *     transactional, so a reader sees the old views or the new ones, never a half-built one; a command blocked at
+ *     the gate resumes against the new tables.</li>
  * </ol>
  * One rebuild at a time per process ({@code synchronized}) and per database ({@link #REBUILD_LOCK}); the swap holds
  * writers only for the final catch-up.
@@ -194,11 +193,6 @@ public class ViewRebuild {
                 break;
             }
         }
-        inNext(() -> {
-            projection.fillRoleViews();
-            return 0;
-        });
-        position.policyChanged = false;
         progress.update(position.applied, Math.max(position.total, position.applied));
         return position;
     }
@@ -212,19 +206,24 @@ public class ViewRebuild {
         while (applyBatch(position, true) > 0) {
             // catch up with everything committed before the gate closed
         }
-        if (position.policyChanged) {
-            projection.fillRoleViews();
-        }
         jdbc.update("SET LOCAL search_path = public");
+        // the role views (V80) read the tables being replaced: dropped first, made again from their own
+        // definitions afterwards, so the migration stays the one place that defines them
+        List<Map<String, Object>> roleViews = jdbc.queryForList("""
+                SELECT c.relname AS name, pg_get_viewdef(c.oid) AS definition
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relkind = 'v' AND (c.relname = ? OR c.relname LIKE ?)
+                ORDER BY c.relname <> ?, c.relname""", ViewTables.ROLE_VIEW, ViewTables.ROLE_VIEW + "\\_%",
+                ViewTables.ROLE_VIEW);
+        jdbc.update("DROP VIEW IF EXISTS public." + ViewTables.ROLE_VIEW + " CASCADE");
         for (String table : ViewTables.TABLES) {
             jdbc.update("DROP TABLE public." + table);
         }
         for (String table : ViewTables.TABLES) {
             jdbc.update("ALTER TABLE " + ViewTables.NEXT_SCHEMA + "." + table + " SET SCHEMA public");
         }
-        for (Role role : ViewTables.ROLES_WITH_VIEW) {
-            jdbc.update("ALTER TABLE " + ViewTables.NEXT_SCHEMA + "." + ViewTables.partition(role)
-                    + " SET SCHEMA public");
+        for (Map<String, Object> view : roleViews) {
+            jdbc.update("CREATE VIEW public." + view.get("name") + " AS " + view.get("definition"));
         }
         jdbc.update("DROP SCHEMA " + ViewTables.NEXT_SCHEMA);
         jdbc.update("UPDATE view_build SET needs_rebuild = false, rebuilt_at = now(), events = ?", position.applied);
@@ -330,9 +329,6 @@ public class ViewRebuild {
         } catch (Exception e) {
             throw new IllegalStateException("views rebuild failed at event " + row.eventId, e);
         }
-        if (payload instanceof PolicyVersionActivated) {
-            position.policyChanged = true;
-        }
     }
 
     private record Row(long index, String eventId, String type, String revision, byte[] payload, String timestamp,
@@ -343,7 +339,6 @@ public class ViewRebuild {
         long total;
         long max = 0;
         long applied;
-        boolean policyChanged;
         final TreeSet<Long> gaps = new TreeSet<>();
     }
 }

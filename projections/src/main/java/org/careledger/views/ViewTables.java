@@ -7,18 +7,21 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The tables of the sharing state and the role views (Flyway V10__views.sql), in the one order in which readers
- * lock them and the rebuild swaps them, and the advisory lock that gates writers during a swap.
+ * The tables of the sharing state and the entries (Flyway V10__views.sql), in the one order in which readers lock
+ * them and the rebuild swaps them, the role views computed from them (V80), and the advisory lock that gates writers
+ * during a swap.
  */
 public final class ViewTables {
 
     /** Every table ViewRebuild rebuilds and swaps, in lock order. */
     public static final List<String> TABLES = List.of(
             "view_patient", "view_consent", "view_dissent", "view_grant", "view_emergency", "view_team",
-            "view_team_member", "view_entry", "view_entry_history", "view_policy", "view_role_section",
-            "view_role_entry");
+            "view_team_member", "view_entry", "view_entry_history", "view_policy", "view_role_section");
 
-    /** The partitioned role view. */
+    /**
+     * Every role's view (ADR 27): a database view of {@code view_entry} joined with {@code view_role_section}, the
+     * entries of the sections each role reads under the policy in force; {@link #roleView} names one role's.
+     */
     public static final String ROLE_VIEW = "view_role_entry";
 
     /** Roles with a view of their own: all but IG_OFFICER and ADMINISTRATOR, who read no clinical content. */
@@ -38,7 +41,8 @@ public final class ViewTables {
     private ViewTables() {
     }
 
-    public static String partition(Role role) {
+    /** The view of one role's entries, {@code view_role_entry_<role>}. */
+    public static String roleView(Role role) {
         return ROLE_VIEW + "_" + role.name().toLowerCase(Locale.ROOT);
     }
 
@@ -48,26 +52,15 @@ public final class ViewTables {
     }
 
     /**
-     * The statements that make a fresh, empty copy of every view table in {@code schema}, defined like the live ones
-     * (the role view partitioned by role). Rebuilds build into such a copy; the rebuild benchmark's baseline too.
+     * The statements that make a fresh, empty copy of every view table in {@code schema}, defined like the live
+     * ones. Rebuilds build into such a copy; the rebuild benchmark's baseline too.
      */
     public static List<String> createEmptyCopyIn(String schema) {
         List<String> ddl = new java.util.ArrayList<>();
         ddl.add("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         ddl.add("CREATE SCHEMA " + schema);
         for (String table : TABLES) {
-            if (!table.equals(ROLE_VIEW)) {
-                ddl.add("CREATE TABLE " + schema + "." + table + " (LIKE public." + table + " INCLUDING ALL)");
-            }
-        }
-        String role = schema + "." + ROLE_VIEW;
-        ddl.add("CREATE TABLE " + role + " (LIKE public." + ROLE_VIEW
-                + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY LIST (role)");
-        ddl.add("ALTER TABLE " + role + " ADD CONSTRAINT view_role_entry_pkey PRIMARY KEY (role, entry_id)");
-        ddl.add("CREATE INDEX view_role_entry_patient_idx ON " + role + " (role, nhs_number)");
-        for (Role r : ROLES_WITH_VIEW) {
-            ddl.add("CREATE TABLE " + schema + "." + partition(r) + " PARTITION OF " + role
-                    + " FOR VALUES IN ('" + r.name() + "')");
+            ddl.add("CREATE TABLE " + schema + "." + table + " (LIKE public." + table + " INCLUDING ALL)");
         }
         return ddl;
     }

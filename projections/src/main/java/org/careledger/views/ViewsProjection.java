@@ -41,14 +41,13 @@ import java.io.StringReader;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
- * Keeps the sharing state and the role views in step with the ledger. Runs in the subscribing processor "views"
+ * Keeps the sharing state and the entries (and so the role views, ADR 27) in step with the ledger. Runs in the
+ * subscribing processor "views"
  * ({@link ViewsConfiguration}), inside the command's transaction; {@link ViewRebuild} replays the ledger through
  * these very handlers (with {@code search_path} pointing at the next schema), so there is one implementation.
  * <p>
@@ -63,13 +62,6 @@ public class ViewsProjection {
 
     private static final Logger log = LoggerFactory.getLogger(ViewsProjection.class);
     private static final ObjectMapper JSON = LedgerJson.mapper();
-
-    /**
-     * A role view holds which entries a role may read (the role filter, precomputed), not copies of them: the
-     * entries themselves live once in view_entry. An entry's section never changes, so its role rows are written
-     * when it is recorded and by a rebuild, never on amendment, error marking or a sensitivity change.
-     */
-    private static final String ROLE_COLUMNS = "entry_id, nhs_number, section";
 
     private final JdbcTemplate jdbc;
     private final LedgerPolicy policy;
@@ -231,7 +223,6 @@ public class ViewsProjection {
                 json(event.content()), time(event.at()), event.content().effectiveDate(), eventId);
         history(eventId, event.entry(), event.patient().value(), "RECORDED", 1, json(event.content()),
                 event.sensitivity().name(), event.by(), event.at(), null);
-        refreshRoleRows(event.entry());
     }
 
     @EventHandler
@@ -277,95 +268,34 @@ public class ViewsProjection {
                 time(at), reason);
     }
 
-    private static final String DELETE_ROLE_ROWS = "DELETE FROM view_role_entry WHERE role IN ("
-            + String.join(", ", ViewTables.ROLES_WITH_VIEW.stream().map(r -> "'" + r.name() + "'").toList())
-            + ") AND entry_id = ANY(?)";
-
-    /** The role views' rows of one entry: the entry's current state in the view of every role that reads it. */
-    void refreshRoleRows(EntryId entry) {
-        // set-based: in a bulk run, once for all the run's entries, after their view_entry rows are written
-        // every role named, so each partition finds the rows by its primary key (role, entry_id) (V79)
-        BulkScope.updateAll(jdbc, DELETE_ROLE_ROWS, "uuid", entry.value());
-        BulkScope.updateAll(jdbc, "INSERT INTO view_role_entry (role, " + ROLE_COLUMNS + ") SELECT rs.role, e."
-                + ROLE_COLUMNS.replace(", ", ", e.")
-                + " FROM view_entry e JOIN view_role_section rs ON rs.section = e.section WHERE e.entry_id = ANY(?)",
-                "uuid", entry.value());
-    }
-
-    /**
-     * Every role view from the entries and the role sections, in one statement. Used by {@link ViewRebuild} at the
-     * end of a rebuild (an activation applies only its difference, in its own transaction).
-     */
-    public void fillRoleViews() {
-        BulkScope.update(jdbc, "DELETE FROM view_role_entry");
-        BulkScope.update(jdbc, "INSERT INTO view_role_entry (role, " + ROLE_COLUMNS + ") SELECT rs.role, e."
-                + ROLE_COLUMNS.replace(", ", ", e.")
-                + " FROM view_entry e JOIN view_role_section rs ON rs.section = e.section");
-    }
-
     // ---- policy -----------------------------------------------------------------------------------------------
 
     /**
-     * The policy in force, each role's sections under it, and the role views brought in line with them, all in the
-     * activation's own transaction (ADR 0013): a read sees the old policy with the old views or the new policy with
-     * the new views, never a mix, and no caller has to remember a rebuild. Only the difference is written: the rows
-     * of (role, section) pairs the new version drops are deleted, those of pairs it adds are inserted from
-     * {@code view_entry}. The first activation on a ledger that already holds entries therefore fills every role
-     * view. The views write gate is taken exclusively, so no entry is recorded under the old sections while the
-     * difference is applied (a writer waits, then writes its role rows under the new sections).
+     * The policy in force and each role's sections under it, in the activation's own transaction. The role views are
+     * computed from {@code view_entry} and these sections (ADR 27), so once it commits every read sees the new
+     * version's views, and before, the old one's: never a mix, nothing to rebuild. The views write gate is taken
+     * exclusively, as by a rebuild's swap: writers in flight finish first.
      */
     @EventHandler
     void on(PolicyVersionActivated event, @MessageIdentifier String eventId) throws Exception {
         jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", ViewTables.WRITE_GATE);
-        // the difference touches every entry of the sections it adds: not bound by the append statement timeout
-        jdbc.update("SET LOCAL statement_timeout = '10min'");
         RolePolicy parsed = RolePolicy.load(new StringReader(event.source()));
         jdbc.update("""
                 INSERT INTO view_policy (id, version, sha256, source, activated_at, event_id) VALUES (1, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, sha256 = EXCLUDED.sha256,
                     source = EXCLUDED.source, activated_at = EXCLUDED.activated_at, event_id = EXCLUDED.event_id""",
                 event.version(), event.sha256(), event.source(), time(event.at()), eventId);
-        Set<List<String>> before = new HashSet<>(jdbc.query("SELECT role, section FROM view_role_section",
-                (rs, i) -> List.of(rs.getString(1), rs.getString(2))));
-        Set<List<String>> after = new LinkedHashSet<>();
+        List<Object[]> sections = new ArrayList<>();
         for (Role role : ViewTables.ROLES_WITH_VIEW) {
             for (Section section : parsed.readableSections(role)) {
-                after.add(List.of(role.name(), section.name()));
+                sections.add(new Object[]{role.name(), section.name()});
             }
         }
-        Set<List<String>> dropped = new LinkedHashSet<>(before);
-        dropped.removeAll(after);
-        Set<List<String>> added = new LinkedHashSet<>(after);
-        added.removeAll(before);
-        int removedRows = roleSectionRows("""
-                DELETE FROM view_role_entry r USING unnest(?::text[], ?::text[]) AS d(role, section)
-                WHERE r.role = d.role AND r.section = d.section""", dropped);
-        int addedRows = roleSectionRows("INSERT INTO view_role_entry (role, " + ROLE_COLUMNS + ") SELECT a.role, e."
-                + ROLE_COLUMNS.replace(", ", ", e.")
-                + " FROM unnest(?::text[], ?::text[]) AS a(role, section) JOIN view_entry e ON e.section = a.section"
-                + " ON CONFLICT (role, entry_id) DO NOTHING", added);
         jdbc.update("DELETE FROM view_role_section");
-        jdbc.batchUpdate("INSERT INTO view_role_section (role, section) VALUES (?, ?)",
-                after.stream().map(List::toArray).toList());
+        jdbc.batchUpdate("INSERT INTO view_role_section (role, section) VALUES (?, ?)", sections);
         policy.refreshAfterCommit();
-        log.info("views: policy version {} in force ({}): role views updated, {} role sections added ({} rows), "
-                + "{} dropped ({} rows)", event.version(), eventId, added.size(), addedRows, dropped.size(),
-                removedRows);
-    }
-
-    /** Runs {@code sql} with the (role, section) pairs as two parallel text arrays; 0 when there are none. */
-    private int roleSectionRows(String sql, Set<List<String>> pairs) {
-        if (pairs.isEmpty()) {
-            return 0;
-        }
-        String[] roles = pairs.stream().map(p -> p.get(0)).toArray(String[]::new);
-        String[] sections = pairs.stream().map(p -> p.get(1)).toArray(String[]::new);
-        return jdbc.update(con -> {
-            var ps = con.prepareStatement(sql);
-            ps.setArray(1, con.createArrayOf("text", roles));
-            ps.setArray(2, con.createArrayOf("text", sections));
-            return ps;
-        });
+        log.info("views: policy version {} in force ({}): {} role sections", event.version(), eventId,
+                sections.size());
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------

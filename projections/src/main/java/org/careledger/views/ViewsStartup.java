@@ -26,13 +26,13 @@ import java.util.UUID;
  * the first {@link ApplicationRunner}, order {@link #ORDER}; the demo loader runs after it):
  * <ol>
  *     <li>a ledger with no {@code PolicyVersionActivated} gets the shipped default policy activated, by
- *     {@link #SYSTEM} (so every access decision can name a policy version recorded in the ledger, and entries are
- *     written into the role views of the sections that policy gives);</li>
+ *     {@link #SYSTEM} (so every access decision can name a policy version recorded in the ledger, and the role views
+ *     hold the sections that policy gives);</li>
  *     <li>views marked as behind the ledger ({@code view_build.needs_rebuild}: the views' migration found events,
  *     or a node stopped in the middle of a rebuild) are rebuilt before the application reports ready.</li>
  * </ol>
- * Either order of policy and data leaves complete views: an activation brings the role views in line itself
- * (ADR 0013).
+ * Either order of policy and data leaves complete views: the role views are computed from the entries and the
+ * sections in force (ADR 27).
  * Several nodes starting at once are fine: the second activation is refused (ALREADY_EXISTS or a concurrency
  * conflict on the policy stream) and ignored.
  */

@@ -44,7 +44,7 @@ class BulkScopeTest extends LedgerDatabaseTest {
         assertThat(grouped).hasSize(rows).isEqualTo(oneByOne);
     }
 
-    /** Writes into a temporary table: inserts (one key twice), an upsert, a set-based update; returns the rows. */
+    /** Writes into a temporary table: inserts (one key twice), an upsert, an update; returns the rows. */
     private List<String> write(int rows, boolean inScope) {
         return new TransactionTemplate(transactions).execute(status -> {
             jdbc.execute("CREATE TEMPORARY TABLE bulk_scope_probe (k int PRIMARY KEY, v text, n int) ON COMMIT DROP");
@@ -63,7 +63,7 @@ class BulkScopeTest extends LedgerDatabaseTest {
                             + "ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v", i, "upserted twice " + i);
                 }
                 for (int i = 0; i < rows; i += 7) {
-                    BulkScope.updateAll(jdbc, "UPDATE bulk_scope_probe SET n = n + 1 WHERE k = ANY(?)", "int4", i);
+                    BulkScope.update(jdbc, "UPDATE bulk_scope_probe SET n = n + 1 WHERE k = ?", i);
                 }
                 if (scope != null) {
                     scope.flush();

@@ -10,6 +10,7 @@ import org.careledger.shared.ConsentDirection;
 import org.careledger.policy.ActivatePolicyVersion;
 import org.careledger.policy.RolePolicy;
 import org.careledger.reading.ReadEntry;
+import org.careledger.record.EntryRecorded;
 import org.careledger.shared.Actor;
 import org.careledger.shared.EntryId;
 import org.careledger.shared.NhsNumber;
@@ -20,6 +21,8 @@ import org.careledger.shared.Section;
 import org.careledger.shared.Sensitivity;
 import org.careledger.shared.UserId;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * section, no rebuild asked for, and the live views are row for row what a rebuild from the ledger gives.
  */
 class PolicyActivationViewsTest extends ViewsDatabaseTest {
+
+    @Autowired
+    private ViewsProjection projection;
+    @Autowired
+    private TransactionTemplate transactions;
 
     private static final String SOCIAL_WORKER_LINE =
             "role.SOCIAL_WORKER.reads=DEMOGRAPHICS, ALLERGIES, CARE_PLANS, SOCIAL_CARE, SAFEGUARDING";
@@ -81,6 +89,31 @@ class PolicyActivationViewsTest extends ViewsDatabaseTest {
         assertThat(count("view_build WHERE needs_rebuild")).as("nothing was marked for a rebuild").isZero();
     }
 
+    /**
+     * An entry's recording applied to the views again (a redelivery) leaves its role rows as they were: the rows an
+     * entry has are decided by its section, which never changes, and the policy in force.
+     */
+    @Test
+    void anEntryRecordedAppliedAgainLeavesItsRoleRowsAsTheyWere() {
+        OdsCode practice = organisation(OrganisationType.GP_PRACTICE);
+        Actor gp = staff(Role.GP, practice);
+        NhsNumber patient = patient(gp);
+        EntryId carePlan = entry(patient, gp, Section.CARE_PLANS, Sensitivity.NORMAL);
+        String eventId = jdbc.queryForObject("SELECT event_identifier FROM domain_event_entry"
+                + " WHERE payload_type LIKE '%.EntryRecorded' ORDER BY global_index DESC LIMIT 1", String.class);
+        EntryRecorded recorded = (EntryRecorded) storedEvent(eventId);
+        assertThat(recorded.entry()).isEqualTo(carePlan);
+        String rows = "view_role_entry WHERE entry_id = '" + carePlan.value() + "'";
+        long before = count(rows);
+        assertThat(before).as("several roles read care plans").isGreaterThan(1);
+
+        transactions.executeWithoutResult(tx -> projection.on(recorded, eventId));
+
+        assertThat(count(rows)).isEqualTo(before);
+        assertThat(inRoleView(Role.OOH_CLINICIAN, carePlan)).isTrue();
+        rebuildsTheSame();
+    }
+
     private void activate(String socialWorkerLine) {
         String source = RolePolicy.defaultSource()
                 .replace("policy.version=1", "policy.version=test-" + UUID.randomUUID())
@@ -101,6 +134,6 @@ class PolicyActivationViewsTest extends ViewsDatabaseTest {
     }
 
     private boolean inRoleView(Role role, EntryId entry) {
-        return count(ViewTables.partition(role) + " WHERE entry_id = '" + entry.value() + "'") == 1;
+        return count(ViewTables.roleView(role) + " WHERE entry_id = '" + entry.value() + "'") == 1;
     }
 }

@@ -44,7 +44,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,12 +86,16 @@ class ViewRebuildTest extends ViewsDatabaseTest {
         assertThat(policyInForce.current().version()).isEqualTo(version);
         assertThat(policyInForce.current().mayRead(Role.SOCIAL_WORKER, Section.COMMUNITY_NURSING)).isTrue();
 
-        // the activation itself widened the social workers' view to the older community nursing entries (ADR 0013)
+        // the activation itself widened the social workers' view to the older community nursing entries (ADR 27)
         assertThat(socialWorkerSees(r.nursingNote)).isTrue();
         rebuild.buildNextOnly(ViewRebuild.Progress.NONE);
         assertNextEqualsLive();
+        Map<String, String> roleViews = roleViewDefinitions();
+        assertThat(roleViews).hasSize(1 + ViewTables.ROLES_WITH_VIEW.size());
         ViewRebuild.Result result = rebuild.rebuild(ViewRebuild.Progress.NONE);
         assertThat(result.swapped()).isTrue();
+        assertThat(roleViewDefinitions()).as("the role views are made again as the migration defined them")
+                .isEqualTo(roleViews);
         assertThat(socialWorkerSees(r.nursingNote)).isTrue();
 
         // the swapped-in tables take incremental updates like the old ones, and a rebuild still agrees
@@ -104,6 +110,16 @@ class ViewRebuildTest extends ViewsDatabaseTest {
         Reader socialWorker = Reader.staff(r.socialWorker.user(), Role.SOCIAL_WORKER, r.council, Set.of());
         assertThat(reads.open(socialWorker, r.patient, Purpose.DIRECT_CARE, Channel.WEB).entries())
                 .extracting(ReadEntry::entry).contains(r.nursingNote);
+    }
+
+    /** Every role view (V80) by name, with its definition. */
+    private Map<String, String> roleViewDefinitions() {
+        Map<String, String> views = new TreeMap<>();
+        jdbc.query("SELECT viewname, definition FROM pg_views WHERE schemaname = 'public'"
+                + " AND viewname LIKE 'view\\_role\\_entry%'", rs -> {
+            views.put(rs.getString(1), rs.getString(2));
+        });
+        return views;
     }
 
     private boolean socialWorkerSees(EntryId entry) {

@@ -121,8 +121,8 @@ class ViewsStartOrderTest {
             commands.sendAndWait(Fixtures.gpPractice(practice, "Restart Surgery"));
             commands.sendAndWait(Fixtures.registerPatient(patient, practice));
             commands.sendAndWait(Fixtures.consultationNote(patient, note, gp, "synthetic note"));
-            // the live role views lose their rows (as after restoring an older copy of the view tables) ...
-            jdbc.update("DELETE FROM view_role_entry");
+            // the live views lose their entries (as after restoring an older copy of the view tables) ...
+            jdbc.update("DELETE FROM view_entry");
             // ... and the rebuild that would restore them stops after its first batch, before the swap
             ViewRebuild rebuild = first.getBean(ViewRebuild.class);
             assertThatThrownBy(() -> rebuild.rebuild((done, total) -> {

@@ -84,21 +84,20 @@ public final class CommandBenchmark {
 
     /** The tables a RegisterPatient or RecordEntry writes a row to (ADR 7, ADR 10), copied for the baseline. */
     static final List<String> WRITTEN_TABLES = List.of("domain_event_entry", "patient", "view_patient",
-            "patient_index", "view_entry", "view_entry_history", "view_role_entry");
+            "patient_index", "view_entry", "view_entry_history");
     static final List<String> WRITTEN_AUDIT_TABLES = List.of("audit_patient_name", "audit_entry");
     private static final String RAW = "bench_raw_cmd";
 
     private byte[] registrationPayload;
     private byte[] entryPayload;
     private byte[] metaData;
-    private String[] rolesReadingObservations;
     private String demographicsJson;
     private String entryJson;
 
     /**
      * The same-rows baseline's set-up: a scratch schema with a copy (columns, keys, indexes, defaults) of every table
-     * a command writes to, and, from one real registration and one real entry recorded here, the stored payloads and
-     * the roles whose views take an observation: the baseline writes rows of the same sizes and number.
+     * a command writes to, and, from one real registration and one real entry recorded here, the stored payloads: the
+     * baseline writes rows of the same sizes and number (the role views are computed when read, ADR 27: no rows).
      */
     public void prepareSameRows() throws SQLException {
         NhsNumber sample = numbers.next();
@@ -134,14 +133,6 @@ public final class CommandBenchmark {
                 rs.next();
                 entryJson = rs.getString(1);
             }
-            List<String> roles = new java.util.ArrayList<>();
-            try (var rs = s.executeQuery("SELECT role FROM view_role_entry WHERE nhs_number = '" + sample.value()
-                    + "' ORDER BY role")) {
-                while (rs.next()) {
-                    roles.add(rs.getString(1));
-                }
-            }
-            rolesReadingObservations = roles.toArray(String[]::new);
         }
     }
 
@@ -149,9 +140,8 @@ public final class CommandBenchmark {
     public String sameRowsDescription() {
         return String.format(java.util.Locale.ROOT, "same-rows baseline: a registration = 1 transaction of 5 INSERTs "
                 + "(event row %d B payload, patient register, sharing state, patient index, audit surname); an entry = 1 "
-                + "transaction of 5 INSERTs writing %d rows (event row %d B payload, entry, its history row, %d "
-                + "role-view rows, audit entry)", registrationPayload.length, 4 + rolesReadingObservations.length,
-                entryPayload.length, rolesReadingObservations.length);
+                + "transaction of 4 INSERTs (event row %d B payload, entry, its history row, audit entry)",
+                registrationPayload.length, entryPayload.length);
     }
 
     private static byte[] lastPayload(Statement s, String type, String column) throws SQLException {
@@ -165,7 +155,7 @@ public final class CommandBenchmark {
     /**
      * The same-rows baseline: each operation (a registration, then four entries, as the commands) is ONE raw JDBC
      * transaction inserting the rows the command's transaction writes (the event row, the registers, the sharing
-     * state, the entry, its history row, its role-view rows, the audit trail's row) into the scratch copies, and
+     * state, the entry, its history row, the audit trail's row) into the scratch copies, and
      * committing durably. No aggregate loading, no checks, no framework: what PostgreSQL needs for the same rows.
      */
     public Result sameRows(int threads, Duration warmUp, Duration measure) throws Exception {
@@ -191,8 +181,6 @@ public final class CommandBenchmark {
                     + "(event_id, entry_id, nhs_number, seq, change, version, content, sensitivity, by_user, by_role, "
                     + "by_organisation, at, reason) VALUES (?, ?, ?, 1, 'RECORDED', 1, ?::jsonb, 'NORMAL', ?, 'GP', ?, "
                     + "now(), null)");
-            final PreparedStatement roles = c.prepareStatement("INSERT INTO " + RAW + ".view_role_entry (role, entry_id, "
-                    + "nhs_number, section) SELECT r, ?, ?, 'OBSERVATIONS' FROM unnest(?::text[]) AS r");
             final PreparedStatement auditEntry = c.prepareStatement("INSERT INTO " + RAW + ".audit_entry (entry_id, "
                     + "patient, section, global_index) VALUES (?, ?, 'OBSERVATIONS', ?)");
             String nhs;
@@ -247,10 +235,6 @@ public final class CommandBenchmark {
                     history.setObject(5, gp.user().value());
                     history.setString(6, practice.value());
                     history.executeUpdate();
-                    roles.setObject(1, id);
-                    roles.setString(2, nhs);
-                    roles.setArray(3, c.createArrayOf("text", rolesReadingObservations));
-                    roles.executeUpdate();
                     auditEntry.setObject(1, id);
                     auditEntry.setString(2, nhs);
                     auditEntry.setLong(3, global);

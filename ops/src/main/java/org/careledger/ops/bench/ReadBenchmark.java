@@ -62,7 +62,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * snapshot, decide with the access policy, append the {@code RecordAccessed} audit event, commit) by concurrent
  * readers, while writer threads keep recording entries and changing consent on OTHER patients at a steady rate.
  * The baseline, at the same concurrency in the same run on the same database: a plain autocommit JDBC SELECT of the
- * same patient's rows from the role view table (the same rows the read decides on), all columns read. A harness,
+ * same patient's rows from the role view (the same rows the read decides on), all columns read. A harness,
  * not a test: its figures go in docs/benchmarks.md as ratios. Writes its own practice, GP and patients into the
  * ledger it runs on: point it at a scratch database.
  */
@@ -72,10 +72,10 @@ public final class ReadBenchmark {
     static final Role READER_ROLE = Role.GP;
 
     private static final String RAW_SELECT = """
-            SELECT e.entry_id, e.version, e.section, e.authoring_organisation, e.author_user, e.sensitivity,
-                   e.entered_in_error, e.content::text, e.recorded_at
-            FROM view_role_entry r JOIN view_entry e ON e.entry_id = r.entry_id
-            WHERE r.role = ? AND r.nhs_number = ? ORDER BY e.recorded_at, e.entry_id""";
+            SELECT entry_id, version, section, authoring_organisation, author_user, sensitivity,
+                   entered_in_error, content::text, recorded_at
+            FROM view_role_entry
+            WHERE role = ? AND nhs_number = ? ORDER BY recorded_at, entry_id""";
 
     private final CommandGateway commands;
     private final DataSource dataSource;

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * View rebuild speed: {@link ViewRebuild#rebuild} (stream the ledger, deserialise, apply through the views
- * handlers into a fresh schema, fill the role views, swap) against a raw JDBC batch insert of the SAME view rows
+ * handlers into a fresh schema, swap) against a raw JDBC batch insert of the SAME view rows
  * (every row of every table ViewRebuild builds, same columns, into scratch tables of the same definitions, batches of
  * {@value #BATCH} rows with addBatch/executeBatch and a commit per batch, as the rebuild commits per
  * {@value #BATCH} events), in the same run on the same database. The baseline's rows are read into memory before
