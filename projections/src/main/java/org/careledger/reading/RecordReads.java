@@ -214,8 +214,11 @@ public class RecordReads {
 
     private List<EntryVersion> versionsOf(EntryId entry) {
         return jdbc.query("""
-                SELECT seq, change, version, content::text, sensitivity, by_user, by_role, by_organisation, at, reason
-                FROM view_entry_history WHERE entry_id = ? ORDER BY seq""", (rs, i) -> {
+                SELECT h.seq, h.change, h.version,
+                       COALESCE(h.content, CASE WHEN h.change = 'RECORDED' AND e.version = 1 THEN e.content END)::text,
+                       h.sensitivity, h.by_user, h.by_role, h.by_organisation, h.at, h.reason
+                FROM view_entry_history h LEFT JOIN view_entry e ON e.entry_id = h.entry_id
+                WHERE h.entry_id = ? ORDER BY h.seq""", (rs, i) -> {
             String content = rs.getString(4);
             String sensitivity = rs.getString(5);
             String organisation = rs.getString(8);

@@ -221,13 +221,27 @@ public class ViewsProjection {
                 event.entry().value(), event.patient().value(), event.section().name(),
                 event.by().organisation().value(), event.by().user().value(), event.sensitivity().name(),
                 json(event.content()), time(event.at()), event.content().effectiveDate(), eventId);
-        history(eventId, event.entry(), event.patient().value(), "RECORDED", 1, json(event.content()),
-                event.sensitivity().name(), event.by(), event.at(), null);
+        // an entry's first history row: sequence 1, version 1, its content left in view_entry while version 1 is
+        // current (null here; filled in when an amendment supersedes it): a plain insert, batched many rows at once
+        BulkScope.update(jdbc, """
+                INSERT INTO view_entry_history (event_id, entry_id, nhs_number, seq, change, version, content,
+                                                sensitivity, by_user, by_role, by_organisation, at, reason)
+                VALUES (?, ?, ?, 1, 'RECORDED', 1, NULL, ?, ?, ?, ?, ?, NULL)
+                ON CONFLICT (event_id) DO NOTHING""",
+                eventId, event.entry().value(), event.patient().value(), event.sensitivity().name(),
+                event.by().user().value(), event.by().role().name(), event.by().organisation().value(),
+                time(event.at()));
     }
 
     @EventHandler
     void on(EntryAmended event, @MessageIdentifier String eventId) {
         gate();
+        // version 1's content moves into its history row before view_entry's is replaced (see EntryRecorded); a
+        // no-op once it is there, so also for a second amendment in the same bulk run (this text runs first)
+        BulkScope.update(jdbc, """
+                UPDATE view_entry_history h SET content = e.content FROM view_entry e
+                WHERE h.entry_id = ? AND h.version = 1 AND h.change = 'RECORDED' AND h.content IS NULL
+                  AND e.entry_id = h.entry_id AND e.version = 1""", event.entry().value());
         BulkScope.update(jdbc, """
                 UPDATE view_entry SET version = ?, content = ?::jsonb, effective_date = ?, event_id = ?
                 WHERE entry_id = ? AND version < ?""",

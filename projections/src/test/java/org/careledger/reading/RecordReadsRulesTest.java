@@ -275,12 +275,16 @@ class RecordReadsRulesTest extends ViewsDatabaseTest {
         grant(patient, Grantee.organisation(practiceA), GrantScope.wholeRecord(), Duration.ofDays(1), gpB);
         RecordRead versions = reads.history(reader(gpA), patient, amended, Purpose.DIRECT_CARE, Channel.WEB);
         assertThat(versions.versions()).extracting(EntryVersion::version).containsExactly(1, 2);
+        assertThat(versions.versions()).as("version 1 keeps its own content once amended")
+                .extracting(v -> v.content().text()).containsExactly("note " + amended, "corrected");
         assertThat(disclosed(versions)).containsExactly(new DisclosedEntry(amended, 1), new DisclosedEntry(amended, 2));
         assertThat(((RecordAccessed) storedEvent(versions.auditEvent())).view()).isEqualTo(RecordView.HISTORY);
 
         RecordRead errorAtAuthor = reads.history(reader(gpA), patient, wrong, Purpose.DIRECT_CARE, Channel.WEB);
         assertThat(errorAtAuthor.versions()).extracting(EntryVersion::change)
                 .containsExactly(EntryVersion.Change.RECORDED, EntryVersion.Change.ENTERED_IN_ERROR);
+        assertThat(errorAtAuthor.versions().get(0).content().text()).as("version 1, still current")
+                .isEqualTo("note " + wrong);
         assertThat(disclosed(errorAtAuthor)).containsExactly(new DisclosedEntry(wrong, 1));
 
         RecordRead errorElsewhere = reads.history(reader(gpB), patient, wrong, Purpose.DIRECT_CARE, Channel.WEB);
