@@ -13,6 +13,9 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -224,8 +227,33 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         if (watchdog != null) {
             watchdog.shutdownNow();
         }
-        postgres.close();
+        // pg_ctl stop waits 5 s for the shutdown checkpoint; after a bulk load that checkpoint writes gigabytes
+        // (max_wal_size is 8 GB), so most of it is written here first, while nothing waits with a deadline
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            log.warn("Embedded PostgreSQL: checkpoint before stopping failed ({}); stopping anyway", e.getSQLState());
+        }
+        ProcessHandle server = postmaster;
+        try {
+            postgres.close();
+        } catch (IllegalStateException e) {
+            // pg_ctl gave up waiting; the server goes on with its fast shutdown: wait for it to finish
+            log.info("Embedded PostgreSQL still stopping (pid {}): waiting up to {} s", server.pid(),
+                    STOP_WAIT.toSeconds());
+            try {
+                server.onExit().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw e;
+            } catch (ExecutionException | TimeoutException notStopped) {
+                throw e;
+            }
+        }
     }
+
+    /** How long close() waits for a server whose shutdown outlasts pg_ctl's own 5 s. */
+    private static final Duration STOP_WAIT = Duration.ofMinutes(5);
 
     /** A data directory of another major version is refused in one line (the server would not start). */
     static void checkVersion(Path dataDir) throws IOException {
