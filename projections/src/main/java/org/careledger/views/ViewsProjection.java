@@ -47,9 +47,9 @@ import java.util.UUID;
 
 /**
  * Keeps the sharing state and the entries (and so the role views, ADR 27) in step with the ledger. Runs in the
- * subscribing processor "views"
- * ({@link ViewsConfiguration}), inside the command's transaction; {@link ViewRebuild} replays the ledger through
- * these very handlers (with {@code search_path} pointing at the next schema), so there is one implementation.
+ * subscribing processor "views" ({@link ViewsConfiguration}), inside the command's transaction; {@link ViewRebuild}
+ * replays the ledger through these very handlers (with {@code search_path} pointing at the next schema), so there is
+ * one implementation.
  * <p>
  * Table names are unqualified on purpose: they resolve through {@code search_path}. Every handler first takes the
  * views write gate shared ({@link ViewTables#WRITE_GATE}), so a swap never deadlocks with a writer. Handlers are
