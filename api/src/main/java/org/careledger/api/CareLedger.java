@@ -1,7 +1,6 @@
 package org.careledger.api;
 
 import org.careledger.ops.CareLedgerCli;
-import org.careledger.storage.EarlyEmbeddedPostgres;
 import org.springframework.boot.SpringApplication;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,17 +28,10 @@ public final class CareLedger {
 
     public static void main(String[] args) {
         int code = dispatch(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-                CareLedger::serve);
+                serverArgs -> SpringApplication.run(CareLedgerApplication.class, serverArgs));
         if (code != SERVING) {
             System.exit(code);
         }
-    }
-
-    /** Runs the server; its embedded PostgreSQL (if any) starts while Spring reads its configuration (ADR 29). */
-    static void serve(String[] serverArgs) {
-        SpringApplication application = new SpringApplication(CareLedgerApplication.class);
-        application.addListeners(new EarlyEmbeddedPostgres());
-        application.run(serverArgs);
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.careledger.storage;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.DataSourceBuilder;
@@ -41,13 +40,9 @@ public class EmbeddedPostgresConfiguration {
     /** The embedded server's superuser, which owns the ledger tables and runs the migrations. */
     public static final String OWNER_ROLE = "postgres";
 
-    /** The server: the one {@link EarlyEmbeddedPostgres} began for this context if it did, else started here. */
     @Bean(destroyMethod = "close")
-    public EmbeddedPostgresServer embeddedPostgres(EmbeddedDbProperties properties,
-                                                   ObjectProvider<EarlyEmbeddedPostgres.Start> early)
-            throws IOException {
-        EarlyEmbeddedPostgres.Start started = early.getIfAvailable();
-        return started != null ? started.claim(properties) : EmbeddedPostgresServer.start(properties);
+    public EmbeddedPostgresServer embeddedPostgres(EmbeddedDbProperties properties) throws IOException {
+        return EmbeddedPostgresServer.start(properties);
     }
 
     /**
