@@ -131,8 +131,9 @@ public class RecordPreviews {
                             "SELECT EXISTS (SELECT 1 FROM organisation WHERE ods_code = ?)", Boolean.class,
                             asOrganisation.value())),
                     Refusal.Kind.UNKNOWN_ORGANISATION, "no organisation " + asOrganisation.value());
-            Reader reader = sharingStates.withTeams(previewer);
-            PatientSharingState state = sharingStates.load(patient).state();
+            SharingStates.ReaderAndState both = sharingStates.load(previewer, patient);
+            Reader reader = both.reader();
+            PatientSharingState state = both.loaded().state();
             Map<EntryId, Row> rows = entries(patient);
             List<EntryFacts> facts = rows.values().stream().map(Row::facts).toList();
 

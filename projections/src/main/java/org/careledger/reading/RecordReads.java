@@ -183,9 +183,10 @@ public class RecordReads {
         jdbc.update(ViewTables.lockAll("ACCESS SHARE"));
         RolePolicy inForce = policy.inSnapshot();
         Instant now = clock.instant();
-        Reader reader = sharingStates.withTeams(given);
+        SharingStates.ReaderAndState both = sharingStates.load(given, patient);
+        Reader reader = both.reader();
         String nhs = patient.value();
-        SharingStates.Loaded loaded = sharingStates.load(patient);
+        SharingStates.Loaded loaded = both.loaded();
         PatientSharingState state = loaded.state();
         Demographics demographics = loaded.demographics();
 

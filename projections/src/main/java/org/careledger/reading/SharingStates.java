@@ -58,28 +58,45 @@ public class SharingStates {
     public record Loaded(PatientSharingState state, Demographics demographics) {
     }
 
+    /** A reader as the directory sees them now (with their teams), and a patient's sharing state. */
+    public record ReaderAndState(Reader reader, Loaded loaded) {
+    }
+
     /**
      * The sharing state of a patient: registration, latest consent per organisation and direction, dissent, grants,
      * sealed-entry grants and emergencies. An unknown patient gets an empty state (no practice, nothing else).
      */
     public Loaded load(NhsNumber patient) {
+        return load(null, patient).loaded();
+    }
+
+    /**
+     * The reader as the directory sees them now (their teams at the organisation they act for; none for a patient)
+     * and the patient's sharing state, in the same round trip: every read and every command needs both.
+     */
+    public ReaderAndState load(Reader reader, NhsNumber patient) {
         String nhs = patient.value();
-        // One round trip for what nearly every patient has (registration, consents, dissent) and whether there is
-        // anything rarer (grants, emergencies), which is then loaded by its own query: every read and every command
-        // loads a sharing state, and five round trips per load were a third of a command's waiting (issue 10).
+        boolean teamsApply = reader != null && reader.role() != Role.PATIENT && reader.organisation() != null;
+        // One round trip for the reader's teams, what nearly every patient has (registration, consents, dissent) and
+        // whether there is anything rarer (grants, emergencies), which is then loaded by its own query: five round
+        // trips per load were a third of a command's waiting, and the teams' own a further eighth (issue 10).
         Object[] row = jdbc.queryForObject("""
                 SELECT p.registered_practice, p.registration_event, p.demographics::text,
                        (SELECT json_agg(json_build_array(c.organisation, c.direction, c.decision, c.event_id))
                           FROM view_consent c WHERE c.nhs_number = n.nhs)::text,
                        d.in_force, d.event_id,
                        EXISTS (SELECT 1 FROM view_grant g WHERE g.nhs_number = n.nhs),
-                       EXISTS (SELECT 1 FROM view_emergency e WHERE e.nhs_number = n.nhs)
-                FROM (SELECT ?::char(10) AS nhs) n
+                       EXISTS (SELECT 1 FROM view_emergency e WHERE e.nhs_number = n.nhs),
+                       (SELECT array_agg(m.team_id) FROM view_team_member m JOIN view_team t ON t.team_id = m.team_id
+                          WHERE m.user_id = n.reader AND t.organisation = n.organisation)
+                FROM (SELECT ?::char(10) AS nhs, ?::uuid AS reader, ?::text AS organisation) n
                 LEFT JOIN view_patient p ON p.nhs_number = n.nhs
                 LEFT JOIN view_dissent d ON d.nhs_number = n.nhs""",
                 (rs, i) -> new Object[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getObject(5) == null ? null : rs.getBoolean(5), rs.getString(6), rs.getBoolean(7),
-                        rs.getBoolean(8)}, nhs);
+                        rs.getBoolean(8), rs.getArray(9) == null ? null : (UUID[]) rs.getArray(9).getArray()},
+                nhs, teamsApply ? reader.user().value() : null,
+                teamsApply ? reader.organisation().value() : null);
         OdsCode practice = row[0] == null ? null : OdsCode.of((String) row[0]);
         String registrationEvent = (String) row[1];
         Demographics demographics = row[0] == null ? null : read((String) row[2], Demographics.class);
@@ -128,26 +145,24 @@ public class SharingStates {
                 (rs, i) -> new PatientSharingState.Emergency(new EmergencyAccessId(rs.getObject(1, UUID.class)),
                         new UserId(rs.getObject(2, UUID.class)), instant(rs, 3), instant(rs, 4), rs.getString(5)),
                 nhs);
-        return new Loaded(new PatientSharingState(patient, practice, registrationEvent, consents, dissent, grants,
-                sealed, emergencies), demographics);
-    }
-
-    /** The reader as the directory sees them now: their teams at the organisation they act for. */
-    public Reader withTeams(Reader reader) {
-        if (reader.role() == Role.PATIENT || reader.organisation() == null) {
-            return new Reader(reader.user(), reader.role(), reader.organisation(), Set.of(), reader.self());
+        Loaded loaded = new Loaded(new PatientSharingState(patient, practice, registrationEvent, consents, dissent,
+                grants, sealed, emergencies), demographics);
+        if (reader == null) {
+            return new ReaderAndState(null, loaded);
         }
-        List<TeamId> teams = jdbc.query("""
-                SELECT m.team_id FROM view_team_member m JOIN view_team t ON t.team_id = m.team_id
-                WHERE m.user_id = ? AND t.organisation = ?""",
-                (rs, i) -> new TeamId(rs.getObject(1, UUID.class)), reader.user().value(),
-                reader.organisation().value());
-        return new Reader(reader.user(), reader.role(), reader.organisation(), new HashSet<>(teams), reader.self());
+        Set<TeamId> teams = new HashSet<>();
+        if (row[8] != null) {
+            for (UUID team : (UUID[]) row[8]) {
+                teams.add(new TeamId(team));
+            }
+        }
+        return new ReaderAndState(new Reader(reader.user(), reader.role(), reader.organisation(), teams,
+                reader.self()), loaded);
     }
 
     /**
-     * Every staff member's teams, each with the organisation it belongs to: {@link #withTeams} for all readers at
-     * once (the bulk write path decides many patients' commands against one directory).
+     * Every staff member's teams, each with the organisation it belongs to: the teams of {@link #load(Reader,
+     * NhsNumber)} for all readers at once (the bulk write path decides many patients' commands against one directory).
      */
     public Map<UserId, Map<TeamId, OdsCode>> teamMemberships() {
         Map<UserId, Map<TeamId, OdsCode>> memberships = new HashMap<>();

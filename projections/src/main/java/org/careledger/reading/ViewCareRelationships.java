@@ -33,8 +33,9 @@ public class ViewCareRelationships implements CareRelationships {
         if (actor.role() == Role.PATIENT) {
             return Optional.empty();
         }
-        Reader reader = sharingStates.withTeams(Reader.staff(actor.user(), actor.role(), actor.organisation(), null));
-        return AccessPolicy.basis(reader, sharingStates.load(patient).state(), at)
+        SharingStates.ReaderAndState both = sharingStates
+                .load(Reader.staff(actor.user(), actor.role(), actor.organisation(), null), patient);
+        return AccessPolicy.basis(both.reader(), both.loaded().state(), at)
                 .map(AccessPolicy.Resolved::basis);
     }
 }
