@@ -213,13 +213,20 @@ public class RecordReads {
         return new Snapshot(inForce, reader, state, demographics, rows, now);
     }
 
+    /** An entry's versions and changes: its history rows, or, for an entry never changed, version 1 (ADR 30). */
     private List<EntryVersion> versionsOf(EntryId entry) {
         return jdbc.query("""
                 SELECT h.seq, h.change, h.version,
                        COALESCE(h.content, CASE WHEN h.change = 'RECORDED' AND e.version = 1 THEN e.content END)::text,
                        h.sensitivity, h.by_user, h.by_role, h.by_organisation, h.at, h.reason
                 FROM view_entry_history h LEFT JOIN view_entry e ON e.entry_id = h.entry_id
-                WHERE h.entry_id = ? ORDER BY h.seq""", (rs, i) -> {
+                WHERE h.entry_id = ?
+                UNION ALL
+                SELECT 1, 'RECORDED', 1, e.content::text, e.sensitivity, e.author_user, e.author_role,
+                       e.authoring_organisation, e.recorded_at, NULL
+                FROM view_entry e
+                WHERE e.entry_id = ? AND NOT EXISTS (SELECT 1 FROM view_entry_history h WHERE h.entry_id = e.entry_id)
+                ORDER BY 1""", (rs, i) -> {
             String content = rs.getString(4);
             String sensitivity = rs.getString(5);
             String organisation = rs.getString(8);
@@ -229,7 +236,7 @@ public class RecordReads {
                     new Actor(new UserId(rs.getObject(6, UUID.class)), Role.valueOf(rs.getString(7)),
                             organisation == null ? null : OdsCode.of(organisation)),
                     instant(rs, 9), rs.getString(10));
-        }, entry.value());
+        }, entry.value(), entry.value());
     }
 
     // ---- audit -------------------------------------------------------------------------------------------------

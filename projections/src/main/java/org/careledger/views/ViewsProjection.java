@@ -213,31 +213,26 @@ public class ViewsProjection {
     @EventHandler
     void on(EntryRecorded event, @MessageIdentifier String eventId) {
         gate();
+        // the entry's version 1, and with it the first row of its history: an entry that is never changed has no
+        // history row of its own (ADR 30); firstChange writes that row before anything changes this one
         BulkScope.update(jdbc, """
                 INSERT INTO view_entry (entry_id, nhs_number, version, section, authoring_organisation, author_user,
-                                        sensitivity, entered_in_error, content, recorded_at, effective_date, event_id)
-                VALUES (?, ?, 1, ?, ?, ?, ?, false, ?::jsonb, ?, ?, ?)
+                                        author_role, sensitivity, entered_in_error, content, recorded_at,
+                                        effective_date, event_id)
+                VALUES (?, ?, 1, ?, ?, ?, ?, ?, false, ?::jsonb, ?, ?, ?)
                 ON CONFLICT (entry_id) DO NOTHING""",
                 event.entry().value(), event.patient().value(), event.section().name(),
-                event.by().organisation().value(), event.by().user().value(), event.sensitivity().name(),
-                json(event.content()), time(event.at()), event.content().effectiveDate(), eventId);
-        // an entry's first history row: sequence 1, version 1, its content left in view_entry while version 1 is
-        // current (null here; filled in when an amendment supersedes it): a plain insert, batched many rows at once
-        BulkScope.update(jdbc, """
-                INSERT INTO view_entry_history (event_id, entry_id, nhs_number, seq, change, version, content,
-                                                sensitivity, by_user, by_role, by_organisation, at, reason)
-                VALUES (?, ?, ?, 1, 'RECORDED', 1, NULL, ?, ?, ?, ?, ?, NULL)
-                ON CONFLICT (event_id) DO NOTHING""",
-                eventId, event.entry().value(), event.patient().value(), event.sensitivity().name(),
-                event.by().user().value(), event.by().role().name(), event.by().organisation().value(),
-                time(event.at()));
+                event.by().organisation().value(), event.by().user().value(), event.by().role().name(),
+                event.sensitivity().name(), json(event.content()), time(event.at()), event.content().effectiveDate(),
+                eventId);
     }
 
     @EventHandler
     void on(EntryAmended event, @MessageIdentifier String eventId) {
         gate();
-        // version 1's content moves into its history row before view_entry's is replaced (see EntryRecorded); a
-        // no-op once it is there, so also for a second amendment in the same bulk run (this text runs first)
+        firstChange(event.entry());
+        // version 1's content moves into its history row before view_entry's is replaced (ADR 28); a no-op once it
+        // is there, so also for a second amendment in the same bulk run (this text runs before the next ones)
         BulkScope.update(jdbc, """
                 UPDATE view_entry_history h SET content = e.content FROM view_entry e
                 WHERE h.entry_id = ? AND h.version = 1 AND h.change = 'RECORDED' AND h.content IS NULL
@@ -254,6 +249,7 @@ public class ViewsProjection {
     @EventHandler
     void on(EntryMarkedEnteredInError event, @MessageIdentifier String eventId) {
         gate();
+        firstChange(event.entry());
         BulkScope.update(jdbc, "UPDATE view_entry SET entered_in_error = true WHERE entry_id = ?", event.entry().value());
         history(eventId, event.entry(), event.patient().value(), "ENTERED_IN_ERROR", null, null, null, event.by(),
                 event.at(), event.reason());
@@ -262,10 +258,28 @@ public class ViewsProjection {
     @EventHandler
     void on(EntrySensitivityChanged event, @MessageIdentifier String eventId) {
         gate();
+        firstChange(event.entry());
         BulkScope.update(jdbc, "UPDATE view_entry SET sensitivity = ? WHERE entry_id = ?", event.to().name(),
                 event.entry().value());
         history(eventId, event.entry(), event.patient().value(), "SENSITIVITY_CHANGED", null, null,
                 event.to().name(), event.by(), event.at(), event.reason());
+    }
+
+    /**
+     * Before an entry's first change: its version-1 history row, from its view_entry row while that still describes
+     * version 1 as recorded (ADR 30). Content stays null while version 1 is current (ADR 28). A no-op once the entry
+     * has history, so also for a second change in the same bulk run (this text runs before the change's own).
+     */
+    private void firstChange(EntryId entry) {
+        BulkScope.update(jdbc, """
+                INSERT INTO view_entry_history (event_id, entry_id, nhs_number, seq, change, version, content,
+                                                sensitivity, by_user, by_role, by_organisation, at, reason)
+                SELECT e.event_id, e.entry_id, e.nhs_number, 1, 'RECORDED', 1, NULL, e.sensitivity, e.author_user,
+                       e.author_role, e.authoring_organisation, e.recorded_at, NULL
+                FROM view_entry e
+                WHERE e.entry_id = ? AND e.version = 1
+                  AND NOT EXISTS (SELECT 1 FROM view_entry_history h WHERE h.entry_id = e.entry_id)
+                ON CONFLICT (event_id) DO NOTHING""", entry.value());
     }
 
     /** One row of an entry's history; {@code version} null means "the entry's current version". */

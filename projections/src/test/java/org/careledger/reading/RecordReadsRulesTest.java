@@ -304,6 +304,40 @@ class RecordReadsRulesTest extends ViewsDatabaseTest {
     }
 
     @Test
+    void anEntrysHistoryStartsWithVersionOneAsRecordedAlsoWhenItHasNeverChangedOrFirstChangedItsSensitivity() {
+        EntryId never = entry(patient, gpA, Section.CONSULTATIONS, Sensitivity.NORMAL);
+        EntryId changed = entry(patient, gpA, Section.CONSULTATIONS, Sensitivity.NORMAL);
+        commands.sendAndWait(new ChangeEntrySensitivity(patient, changed, Sensitivity.SEALED, "sensitive", gpA,
+                clock.instant()));
+        commands.sendAndWait(new AmendEntry(patient, changed, EntryContent.text("corrected", LocalDate.of(2026, 1, 3)),
+                "typo", gpA, clock.instant()));
+
+        RecordRead unchanged = reads.history(reader(gpA), patient, never, Purpose.DIRECT_CARE, Channel.WEB);
+        assertThat(unchanged.versions()).singleElement().satisfies(v -> {
+            assertThat(v.change()).isEqualTo(EntryVersion.Change.RECORDED);
+            assertThat(v.seq()).isEqualTo(1);
+            assertThat(v.version()).isEqualTo(1);
+            assertThat(v.content().text()).isEqualTo("note " + never);
+            assertThat(v.sensitivity()).isEqualTo(Sensitivity.NORMAL);
+            assertThat(v.by()).isEqualTo(gpA);
+        });
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM view_entry_history WHERE entry_id = ?", Integer.class,
+                never.value())).as("an entry never changed has no history row of its own (ADR 30)").isZero();
+        assertThat(disclosed(unchanged)).containsExactly(new DisclosedEntry(never, 1));
+
+        RecordRead versions = reads.history(reader(gpA), patient, changed, Purpose.DIRECT_CARE, Channel.WEB);
+        assertThat(versions.versions()).extracting(EntryVersion::change).containsExactly(
+                EntryVersion.Change.RECORDED, EntryVersion.Change.SENSITIVITY_CHANGED, EntryVersion.Change.AMENDED);
+        assertThat(versions.versions()).extracting(EntryVersion::seq).containsExactly(1, 2, 3);
+        EntryVersion first = versions.versions().get(0);
+        assertThat(first.sensitivity()).as("as recorded, not as changed since").isEqualTo(Sensitivity.NORMAL);
+        assertThat(first.content().text()).isEqualTo("note " + changed);
+        assertThat(first.by()).isEqualTo(gpA);
+        assertThat(versions.versions().get(1).sensitivity()).isEqualTo(Sensitivity.SEALED);
+        assertThat(versions.versions().get(2).content().text()).isEqualTo("corrected");
+    }
+
+    @Test
     void anIgOfficerNeverReadsClinicalContent() {
         entry(patient, gpA, Section.CONSULTATIONS, Sensitivity.NORMAL);
         Actor ig = staff(Role.IG_OFFICER, practiceA);

@@ -84,7 +84,7 @@ public final class CommandBenchmark {
 
     /** The tables a RegisterPatient or RecordEntry writes a row to (ADR 7, ADR 10), copied for the baseline. */
     static final List<String> WRITTEN_TABLES = List.of("domain_event_entry", "patient", "view_patient",
-            "patient_index", "view_entry", "view_entry_history");
+            "patient_index", "view_entry");
     static final List<String> WRITTEN_AUDIT_TABLES = List.of("audit_patient_name", "audit_entry");
     private static final String RAW = "bench_raw_cmd";
 
@@ -140,7 +140,7 @@ public final class CommandBenchmark {
     public String sameRowsDescription() {
         return String.format(java.util.Locale.ROOT, "same-rows baseline: a registration = 1 transaction of 5 INSERTs "
                 + "(event row %d B payload, patient register, sharing state, patient index, audit surname); an entry = 1 "
-                + "transaction of 4 INSERTs (event row %d B payload, entry, its history row, audit entry)",
+                + "transaction of 3 INSERTs (event row %d B payload, entry, audit entry)",
                 registrationPayload.length, entryPayload.length);
     }
 
@@ -155,7 +155,7 @@ public final class CommandBenchmark {
     /**
      * The same-rows baseline: each operation (a registration, then four entries, as the commands) is ONE raw JDBC
      * transaction inserting the rows the command's transaction writes (the event row, the registers, the sharing
-     * state, the entry, its history row, the audit trail's row) into the scratch copies, and
+     * state, the entry (with its history's first row, ADR 30), the audit trail's row) into the scratch copies, and
      * committing durably. No aggregate loading, no checks, no framework: what PostgreSQL needs for the same rows.
      */
     public Result sameRows(int threads, Duration warmUp, Duration measure) throws Exception {
@@ -174,13 +174,9 @@ public final class CommandBenchmark {
             final PreparedStatement surname = c.prepareStatement("INSERT INTO " + RAW + ".audit_patient_name "
                     + "(patient, global_index, surname, postcode) VALUES (?, ?, ?, ?)");
             final PreparedStatement entry = c.prepareStatement("INSERT INTO " + RAW + ".view_entry (entry_id, "
-                    + "nhs_number, version, section, authoring_organisation, author_user, sensitivity, entered_in_error, "
-                    + "content, recorded_at, effective_date, event_id) VALUES (?, ?, 1, 'OBSERVATIONS', ?, ?, 'NORMAL', "
-                    + "false, ?::jsonb, now(), ?, ?)");
-            final PreparedStatement history = c.prepareStatement("INSERT INTO " + RAW + ".view_entry_history "
-                    + "(event_id, entry_id, nhs_number, seq, change, version, content, sensitivity, by_user, by_role, "
-                    + "by_organisation, at, reason) VALUES (?, ?, ?, 1, 'RECORDED', 1, ?::jsonb, 'NORMAL', ?, 'GP', ?, "
-                    + "now(), null)");
+                    + "nhs_number, version, section, authoring_organisation, author_user, author_role, sensitivity, "
+                    + "entered_in_error, content, recorded_at, effective_date, event_id) VALUES (?, ?, 1, 'OBSERVATIONS', "
+                    + "?, ?, 'GP', 'NORMAL', false, ?::jsonb, now(), ?, ?)");
             final PreparedStatement auditEntry = c.prepareStatement("INSERT INTO " + RAW + ".audit_entry (entry_id, "
                     + "patient, section, global_index) VALUES (?, ?, 'OBSERVATIONS', ?)");
             String nhs;
@@ -228,13 +224,6 @@ public final class CommandBenchmark {
                     entry.setObject(6, LocalDate.of(2026, 11, 26));
                     entry.setString(7, eventId);
                     entry.executeUpdate();
-                    history.setString(1, eventId);
-                    history.setObject(2, id);
-                    history.setString(3, nhs);
-                    history.setString(4, entryJson);
-                    history.setObject(5, gp.user().value());
-                    history.setString(6, practice.value());
-                    history.executeUpdate();
                     auditEntry.setObject(1, id);
                     auditEntry.setString(2, nhs);
                     auditEntry.setLong(3, global);
