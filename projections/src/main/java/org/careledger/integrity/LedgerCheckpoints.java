@@ -124,7 +124,11 @@ public class LedgerCheckpoints {
      */
     public InclusionProof proof(String eventId, Optional<Long> checkpointId) {
         return snapshot.execute(status -> {
-            List<long[]> link = jdbc.query("SELECT global_index, position FROM ledger_chain WHERE event_identifier = ?",
+            // through the event table's index on the identifier (the chain has none of its own, V82)
+            List<long[]> link = jdbc.query("""
+                            SELECT c.global_index, c.position FROM domain_event_entry d
+                            JOIN ledger_chain c ON c.global_index = d.global_index AND c.event_identifier = d.event_identifier
+                            WHERE d.event_identifier = ?""",
                     (rs, n) -> new long[]{rs.getLong(1), rs.getLong(2)}, eventId);
             if (link.isEmpty()) {
                 throw new NoProof("event " + eventId + " is not in the chain (yet)");
