@@ -1,5 +1,6 @@
 package org.careledger.reading;
 
+import org.careledger.views.EntryContentCodec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.EventBus;
@@ -181,12 +182,12 @@ public class RecordPreviews {
         Map<EntryId, Row> rows = new LinkedHashMap<>();
         jdbc.query("""
                 SELECT entry_id, version, section, authoring_organisation, author_user, sensitivity, entered_in_error,
-                       content::text, recorded_at, effective_date
+                       content, recorded_at, effective_date
                 FROM view_entry WHERE nhs_number = ? ORDER BY recorded_at, entry_id""", rs -> {
             EntryFacts facts = new EntryFacts(new EntryId(rs.getObject(1, UUID.class)), rs.getInt(2),
                     Section.valueOf(rs.getString(3)), OdsCode.of(rs.getString(4)),
                     new UserId(rs.getObject(5, UUID.class)), Sensitivity.valueOf(rs.getString(6)), rs.getBoolean(7));
-            rows.put(facts.entry(), new Row(facts, read(rs.getString(8)),
+            rows.put(facts.entry(), new Row(facts, read(EntryContentCodec.decode(rs.getBytes(8))),
                     rs.getObject(9, OffsetDateTime.class).toInstant(), rs.getObject(10, LocalDate.class)));
         }, patient.value());
         return rows;

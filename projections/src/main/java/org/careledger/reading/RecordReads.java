@@ -1,5 +1,6 @@
 package org.careledger.reading;
 
+import org.careledger.views.EntryContentCodec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.EventBus;
@@ -196,7 +197,7 @@ public class RecordReads {
         if (hasView && ownIfPatient) {
             String sql = """
                     SELECT entry_id, version, section, authoring_organisation, author_user, sensitivity,
-                           entered_in_error, content::text, recorded_at
+                           entered_in_error, content, recorded_at
                     FROM view_role_entry
                     WHERE role = ? AND nhs_number = ?""" + (onlyEntry == null ? "" : " AND entry_id = ?")
                     + " ORDER BY recorded_at, entry_id";
@@ -207,7 +208,8 @@ public class RecordReads {
                         Section.valueOf(rs.getString(3)), OdsCode.of(rs.getString(4)),
                         new UserId(rs.getObject(5, UUID.class)), Sensitivity.valueOf(rs.getString(6)),
                         rs.getBoolean(7));
-                rows.put(facts.entry(), new Row(facts, read(rs.getString(8), EntryContent.class), instant(rs, 9)));
+                rows.put(facts.entry(), new Row(facts, read(EntryContentCodec.decode(rs.getBytes(8)), EntryContent.class),
+                        instant(rs, 9)));
             }, args);
         }
         return new Snapshot(inForce, reader, state, demographics, rows, now);
@@ -217,21 +219,21 @@ public class RecordReads {
     private List<EntryVersion> versionsOf(EntryId entry) {
         return jdbc.query("""
                 SELECT h.seq, h.change, h.version,
-                       COALESCE(h.content, CASE WHEN h.change = 'RECORDED' AND e.version = 1 THEN e.content END)::text,
+                       COALESCE(h.content, CASE WHEN h.change = 'RECORDED' AND e.version = 1 THEN e.content END),
                        h.sensitivity, h.by_user, h.by_role, h.by_organisation, h.at, h.reason
                 FROM view_entry_history h LEFT JOIN view_entry e ON e.entry_id = h.entry_id
                 WHERE h.entry_id = ?
                 UNION ALL
-                SELECT 1, 'RECORDED', 1, e.content::text, e.sensitivity, e.author_user, e.author_role,
+                SELECT 1, 'RECORDED', 1, e.content, e.sensitivity, e.author_user, e.author_role,
                        e.authoring_organisation, e.recorded_at, NULL
                 FROM view_entry e
                 WHERE e.entry_id = ? AND NOT EXISTS (SELECT 1 FROM view_entry_history h WHERE h.entry_id = e.entry_id)
                 ORDER BY 1""", (rs, i) -> {
-            String content = rs.getString(4);
+            byte[] content = rs.getBytes(4);
             String sensitivity = rs.getString(5);
             String organisation = rs.getString(8);
             return new EntryVersion(entry, rs.getInt(1), EntryVersion.Change.valueOf(rs.getString(2)), rs.getInt(3),
-                    content == null ? null : read(content, EntryContent.class),
+                    content == null ? null : read(EntryContentCodec.decode(content), EntryContent.class),
                     sensitivity == null ? null : Sensitivity.valueOf(sensitivity),
                     new Actor(new UserId(rs.getObject(6, UUID.class)), Role.valueOf(rs.getString(7)),
                             organisation == null ? null : OdsCode.of(organisation)),

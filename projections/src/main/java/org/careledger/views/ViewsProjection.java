@@ -224,12 +224,12 @@ public class ViewsProjection {
                 INSERT INTO view_entry (entry_id, nhs_number, version, section, authoring_organisation, author_user,
                                         author_role, sensitivity, entered_in_error, content, recorded_at,
                                         effective_date, event_id)
-                VALUES (?, ?, 1, ?, ?, ?, ?, ?, false, ?::jsonb, ?, ?, ?)
+                VALUES (?, ?, 1, ?, ?, ?, ?, ?, false, ?, ?, ?, ?)
                 ON CONFLICT (entry_id) DO NOTHING""",
                 event.entry().value(), event.patient().value(), event.section().name(),
                 event.by().organisation().value(), event.by().user().value(), event.by().role().name(),
-                event.sensitivity().name(), json(event.content()), time(event.at()), event.content().effectiveDate(),
-                eventId);
+                event.sensitivity().name(), content(event.content()), time(event.at()),
+                event.content().effectiveDate(), eventId);
     }
 
     @EventHandler
@@ -243,11 +243,11 @@ public class ViewsProjection {
                 WHERE h.entry_id = ? AND h.version = 1 AND h.change = 'RECORDED' AND h.content IS NULL
                   AND e.entry_id = h.entry_id AND e.version = 1""", event.entry().value());
         BulkScope.update(jdbc, """
-                UPDATE view_entry SET version = ?, content = ?::jsonb, effective_date = ?, event_id = ?
+                UPDATE view_entry SET version = ?, content = ?, effective_date = ?, event_id = ?
                 WHERE entry_id = ? AND version < ?""",
-                event.version(), json(event.content()), event.content().effectiveDate(), eventId,
+                event.version(), content(event.content()), event.content().effectiveDate(), eventId,
                 event.entry().value(), event.version());
-        history(eventId, event.entry(), event.patient().value(), "AMENDED", event.version(), json(event.content()),
+        history(eventId, event.entry(), event.patient().value(), "AMENDED", event.version(), content(event.content()),
                 null, event.by(), event.at(), event.reason());
     }
 
@@ -289,12 +289,12 @@ public class ViewsProjection {
 
     /** One row of an entry's history; {@code version} null means "the entry's current version". */
     private void history(String eventId, EntryId entry, String patient, String change, Integer version,
-                         String content, String sensitivity, Actor by, Instant at, String reason) {
+                         byte[] content, String sensitivity, Actor by, Instant at, String reason) {
         BulkScope.update(jdbc, """
                 INSERT INTO view_entry_history (event_id, entry_id, nhs_number, seq, change, version, content,
                                                 sensitivity, by_user, by_role, by_organisation, at, reason)
                 SELECT ?, ?, ?, COALESCE((SELECT max(seq) FROM view_entry_history WHERE entry_id = ?), 0) + 1, ?,
-                       COALESCE(?, (SELECT version FROM view_entry WHERE entry_id = ?)), ?::jsonb, ?, ?, ?, ?, ?, ?
+                       COALESCE(?, (SELECT version FROM view_entry WHERE entry_id = ?)), ?::bytea, ?, ?, ?, ?, ?, ?
                 ON CONFLICT (event_id) DO NOTHING""",
                 eventId, entry.value(), patient, entry.value(), change, version, entry.value(), content, sensitivity,
                 by.user().value(), by.role().name(), by.organisation() == null ? null : by.organisation().value(),
@@ -341,6 +341,11 @@ public class ViewsProjection {
 
     static OffsetDateTime time(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** An entry's content as the views store it (EntryContentCodec). */
+    static byte[] content(org.careledger.record.EntryContent content) {
+        return EntryContentCodec.encode(json(content));
     }
 
     static String json(Object value) {

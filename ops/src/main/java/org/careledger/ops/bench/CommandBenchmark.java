@@ -92,7 +92,8 @@ public final class CommandBenchmark {
     private byte[] entryPayload;
     private byte[] metaData;
     private String demographicsJson;
-    private String entryJson;
+    /** An entry's content as the views store it (EntryContentCodec). */
+    private byte[] entryContent;
 
     /**
      * The same-rows baseline's set-up: a scratch schema with a copy (columns, keys, indexes, defaults) of every table
@@ -128,10 +129,10 @@ public final class CommandBenchmark {
                 rs.next();
                 demographicsJson = rs.getString(1);
             }
-            try (var rs = s.executeQuery("SELECT content::text FROM view_entry WHERE nhs_number = '"
+            try (var rs = s.executeQuery("SELECT content FROM view_entry WHERE nhs_number = '"
                     + sample.value() + "'")) {
                 rs.next();
-                entryJson = rs.getString(1);
+                entryContent = rs.getBytes(1);
             }
         }
     }
@@ -176,7 +177,7 @@ public final class CommandBenchmark {
             final PreparedStatement entry = c.prepareStatement("INSERT INTO " + RAW + ".view_entry (entry_id, "
                     + "nhs_number, version, section, authoring_organisation, author_user, author_role, sensitivity, "
                     + "entered_in_error, content, recorded_at, effective_date, event_id) VALUES (?, ?, 1, 'OBSERVATIONS', "
-                    + "?, ?, 'GP', 'NORMAL', false, ?::jsonb, now(), ?, ?)");
+                    + "?, ?, 'GP', 'NORMAL', false, ?, now(), ?, ?)");
             final PreparedStatement auditEntry = c.prepareStatement("INSERT INTO " + RAW + ".audit_entry (entry_id, "
                     + "patient, section, global_index) VALUES (?, ?, 'OBSERVATIONS', ?)");
             String nhs;
@@ -220,7 +221,7 @@ public final class CommandBenchmark {
                     entry.setString(2, nhs);
                     entry.setString(3, practice.value());
                     entry.setObject(4, gp.user().value());
-                    entry.setString(5, entryJson);
+                    entry.setBytes(5, entryContent);
                     entry.setObject(6, LocalDate.of(2026, 11, 26));
                     entry.setString(7, eventId);
                     entry.executeUpdate();

@@ -73,7 +73,7 @@ public final class ReadBenchmark {
 
     private static final String RAW_SELECT = """
             SELECT entry_id, version, section, authoring_organisation, author_user, sensitivity,
-                   entered_in_error, content::text, recorded_at
+                   entered_in_error, content, recorded_at
             FROM view_role_entry
             WHERE role = ? AND nhs_number = ? ORDER BY recorded_at, entry_id""";
 
@@ -415,7 +415,7 @@ public final class ReadBenchmark {
                             rs.getObject(5, UUID.class);
                             rs.getString(6);
                             rs.getBoolean(7);
-                            rs.getString(8);
+                            rs.getBytes(8);
                             rs.getObject(9, java.time.OffsetDateTime.class);
                             disclosed.append(rows == 0 ? "" : ",").append("{\"entry\":\"").append(entry)
                                     .append("\",\"version\":").append(version).append('}');
