@@ -1,7 +1,5 @@
 package org.careledger.reading;
 
-import org.careledger.views.EntryContentCodec;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.EventBus;
 import org.careledger.access.AccessDecision;
@@ -28,7 +26,6 @@ import org.careledger.shared.Role;
 import org.careledger.shared.Section;
 import org.careledger.shared.Sensitivity;
 import org.careledger.shared.UserId;
-import org.careledger.storage.LedgerJson;
 import org.careledger.views.ViewTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +35,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -65,7 +61,6 @@ import java.util.UUID;
 public class RecordPreviews {
 
     private static final Logger log = LoggerFactory.getLogger(RecordPreviews.class);
-    private static final ObjectMapper JSON = LedgerJson.mapper();
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -74,10 +69,12 @@ public class RecordPreviews {
     private final LedgerPolicy policy;
     private final Clock clock;
     private final SharingStates sharingStates;
+    private final StoredContents contents;
 
     public RecordPreviews(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
                           TransactionManager axonTransactions, EventBus eventBus, LedgerPolicy policy, Clock clock,
-                          SharingStates sharingStates) {
+                          SharingStates sharingStates, StoredContents contents) {
+        this.contents = contents;
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
         this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
@@ -187,17 +184,10 @@ public class RecordPreviews {
             EntryFacts facts = new EntryFacts(new EntryId(rs.getObject(1, UUID.class)), rs.getInt(2),
                     Section.valueOf(rs.getString(3)), OdsCode.of(rs.getString(4)),
                     new UserId(rs.getObject(5, UUID.class)), Sensitivity.valueOf(rs.getString(6)), rs.getBoolean(7));
-            rows.put(facts.entry(), new Row(facts, read(EntryContentCodec.decode(rs.getBytes(8))),
+            rows.put(facts.entry(), new Row(facts, contents.read(rs.getBytes(8)),
                     rs.getObject(9, OffsetDateTime.class).toInstant(), rs.getObject(10, LocalDate.class)));
         }, patient.value());
         return rows;
     }
 
-    private static EntryContent read(String json) {
-        try {
-            return JSON.readValue(json, EntryContent.class);
-        } catch (IOException e) {
-            throw new IllegalStateException("stored EntryContent unreadable", e);
-        }
-    }
 }

@@ -1,7 +1,5 @@
 package org.careledger.reading;
 
-import org.careledger.views.EntryContentCodec;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.EventBus;
 import org.axonframework.eventhandling.GenericEventMessage;
@@ -30,7 +28,6 @@ import org.careledger.shared.Role;
 import org.careledger.shared.Section;
 import org.careledger.shared.Sensitivity;
 import org.careledger.shared.UserId;
-import org.careledger.storage.LedgerJson;
 import org.careledger.views.ViewTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +37,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -72,7 +68,6 @@ import java.util.UUID;
 public class RecordReads {
 
     private static final Logger log = LoggerFactory.getLogger(RecordReads.class);
-    private static final ObjectMapper JSON = LedgerJson.mapper();
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -81,11 +76,13 @@ public class RecordReads {
     private final LedgerPolicy policy;
     private final Clock clock;
     private final SharingStates sharingStates;
+    private final StoredContents contents;
 
     public RecordReads(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
                        TransactionManager axonTransactions, EventBus eventBus, LedgerPolicy policy, Clock clock,
-                       SharingStates sharingStates) {
+                       SharingStates sharingStates, StoredContents contents) {
         this.jdbc = jdbc;
+        this.contents = contents;
         this.sharingStates = sharingStates;
         this.transactions = new TransactionTemplate(transactionManager);
         this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
@@ -208,7 +205,7 @@ public class RecordReads {
                         Section.valueOf(rs.getString(3)), OdsCode.of(rs.getString(4)),
                         new UserId(rs.getObject(5, UUID.class)), Sensitivity.valueOf(rs.getString(6)),
                         rs.getBoolean(7));
-                rows.put(facts.entry(), new Row(facts, read(EntryContentCodec.decode(rs.getBytes(8)), EntryContent.class),
+                rows.put(facts.entry(), new Row(facts, contents.read(rs.getBytes(8)),
                         instant(rs, 9)));
             }, args);
         }
@@ -233,7 +230,7 @@ public class RecordReads {
             String sensitivity = rs.getString(5);
             String organisation = rs.getString(8);
             return new EntryVersion(entry, rs.getInt(1), EntryVersion.Change.valueOf(rs.getString(2)), rs.getInt(3),
-                    content == null ? null : read(EntryContentCodec.decode(content), EntryContent.class),
+                    content == null ? null : contents.read(content),
                     sensitivity == null ? null : Sensitivity.valueOf(sensitivity),
                     new Actor(new UserId(rs.getObject(6, UUID.class)), Role.valueOf(rs.getString(7)),
                             organisation == null ? null : OdsCode.of(organisation)),
@@ -296,13 +293,5 @@ public class RecordReads {
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
         return time == null ? null : time.toInstant();
-    }
-
-    private static <T> T read(String json, Class<T> type) {
-        try {
-            return JSON.readValue(json, type);
-        } catch (IOException e) {
-            throw new IllegalStateException("stored " + type.getSimpleName() + " unreadable", e);
-        }
     }
 }
