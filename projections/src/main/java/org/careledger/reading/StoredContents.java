@@ -24,8 +24,9 @@ import java.util.Arrays;
  * or another database can never be answered from a stale value, and no event has to invalidate anything.
  * {@link EntryContent} is immutable, so one instance can be handed to many readers.
  * <p>
- * Size: {@code careledger.reads.content-cache-entries} (default 20,000 entries, ~20 MB: ~1 KB per imported observation, measured; 0 turns it off). Its
- * hits and misses are on {@code /actuator/prometheus} as {@code cache_gets_total{cache="entry-contents"}}.
+ * Size: {@code careledger.reads.content-cache-entries} (default 20,000 entries, ~20 MB: ~1 KB per imported
+ * observation, measured; 0 turns it off). Its hits and misses are on {@code /actuator/prometheus} as
+ * {@code cache_gets_total{cache="entry-contents"}}.
  * Nothing of the content is logged; a stored value that cannot be read names no content.
  */
 @Component

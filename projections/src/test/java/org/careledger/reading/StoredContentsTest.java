@@ -54,8 +54,9 @@ class StoredContentsTest {
     }
 
     @Property(tries = 200)
-    void differentContentIsNeverAnsweredWithAnothersParse(@ForAll @AlphaChars @Chars({' ', 'é', '\''}) @StringLength(min = 1, max = 300) String a,
-                                                          @ForAll @AlphaChars @Chars({' ', 'é', '\''}) @StringLength(min = 1, max = 300) String b)
+    void differentContentIsNeverAnsweredWithAnothersParse(
+            @ForAll @AlphaChars @Chars({' ', 'é', '\''}) @StringLength(min = 1, max = 300) String a,
+            @ForAll @AlphaChars @Chars({' ', 'é', '\''}) @StringLength(min = 1, max = 300) String b)
             throws Exception {
         // (free text is refused with control characters where it is made: EntryContent's own rule)
         StoredContents contents = new StoredContents(10, meters(null));
