@@ -84,6 +84,15 @@ class AuditTrailStorageTest extends LedgerDatabaseTest {
         assertThat(building.generation()).isGreaterThan(before.generation());
         assertThat(generations.active().generation()).isEqualTo(before.generation()); // old one still answers
         assertThatThrownBy(rebuild::start).isInstanceOf(IllegalStateException.class);
+        // a command's first audited event learns its index and both writable generations in one round trip
+        String anEvent = jdbc.queryForObject("SELECT event_identifier FROM domain_event_entry ORDER BY global_index "
+                + "DESC LIMIT 1", String.class);
+        AuditGenerations.IndexAndWritable both = generations.writableAndIndexOf(anEvent);
+        assertThat(both.writable()).containsExactly(before.schema(), building.schema())
+                .isEqualTo(generations.writable());
+        assertThat(both.index()).isEqualTo(jdbc.queryForObject(
+                "SELECT global_index FROM domain_event_entry WHERE event_identifier = ?", Long.class, anEvent));
+        assertThat(generations.writableAndIndexOf("not-an-event").index()).isNull();
         // an access arriving during the rebuild lands in both generations
         Actor gp = Actor.staff(new org.careledger.shared.UserId(java.util.UUID.randomUUID()), Role.GP,
                 OdsCode.of("A81001"));

@@ -30,11 +30,31 @@ public class AuditGenerations {
         this.transaction = new TransactionTemplate(transactions);
     }
 
+    private static final String WRITABLE = """
+            SELECT schema_name FROM audit_generation WHERE state IN ('ACTIVE', 'BUILDING') ORDER BY generation""";
+
     /** The schemas the projection writes to: the active one and, during a rebuild, the one being built. */
     public List<String> writable() {
-        return jdbc.queryForList("""
-                SELECT schema_name FROM audit_generation WHERE state IN ('ACTIVE', 'BUILDING')
-                 ORDER BY generation""", String.class).stream().map(AuditGenerations::checked).toList();
+        return jdbc.queryForList(WRITABLE, String.class).stream().map(AuditGenerations::checked).toList();
+    }
+
+    /** An event's global index (null when the ledger does not hold it) and the schemas it is written to. */
+    public record IndexAndWritable(Long index, List<String> writable) {
+    }
+
+    /**
+     * {@link #writable()} and the global index of an event the store has just appended in this transaction, in one
+     * round trip: a subscribed event's audit rows need both, and each was a round trip of every command (issue 10).
+     */
+    public IndexAndWritable writableAndIndexOf(String eventIdentifier) {
+        return jdbc.queryForObject("SELECT (SELECT global_index FROM domain_event_entry WHERE event_identifier = ?), "
+                + "ARRAY(" + WRITABLE + ")", (rs, row) -> {
+                    long index = rs.getLong(1);
+                    Long found = rs.wasNull() ? null : index;
+                    String[] schemas = (String[]) rs.getArray(2).getArray();
+                    return new IndexAndWritable(found,
+                            java.util.Arrays.stream(schemas).map(AuditGenerations::checked).toList());
+                }, eventIdentifier);
     }
 
     public Generation active() {

@@ -611,8 +611,11 @@ public class AuditTrailProjection {
     /** The schemas this event is written to: the one a replay fills, or every writable generation. */
     private List<String> targets() {
         String only = replayTarget.get();
-        return only != null ? List.of(only) : BulkScope.once("audit-generations", generations::writable);
+        return only != null ? List.of(only) : BulkScope.once(WRITABLE_GENERATIONS, generations::writable);
     }
+
+    /** The scope's memo of the writable generations (looked up once per unit of work). */
+    private static final String WRITABLE_GENERATIONS = "audit-generations";
 
     /** Applies one replayed event to one generation only (the rebuild's): the same handlers, one target. */
     void replayInto(String schema, Runnable apply) {
@@ -642,6 +645,16 @@ public class AuditTrailProjection {
         Map<String, Long> known = BulkScope.memoised(GLOBAL_INDEXES);
         if (known != null && known.containsKey(message.getIdentifier())) {
             return known.get(message.getIdentifier());
+        }
+        if (replayTarget.get() == null && BulkScope.active() && BulkScope.memoised(WRITABLE_GENERATIONS) == null) {
+            // the unit of work's first audited event: its index and the generations in one round trip
+            AuditGenerations.IndexAndWritable both = generations.writableAndIndexOf(message.getIdentifier());
+            BulkScope.once(WRITABLE_GENERATIONS, both::writable);
+            if (both.index() == null) {
+                throw new IllegalStateException("audit trail: event " + message.getIdentifier()
+                        + " is not in the ledger");
+            }
+            return both.index();
         }
         List<Long> index = jdbc.queryForList("SELECT global_index FROM domain_event_entry WHERE event_identifier = ?",
                 Long.class, message.getIdentifier());
