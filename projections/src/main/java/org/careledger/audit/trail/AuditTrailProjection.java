@@ -103,7 +103,7 @@ public class AuditTrailProjection {
     void on(RecordAccessed e, EventMessage<?> message) {
         long index = index(message);
         String id = message.getIdentifier();
-        for (String s : targets()) {
+        for (String s : targets(message.getIdentifier())) {
             int inserted = jdbc.update("""
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         patient, basis, grant_id, emergency_id, purpose, channel, record_view, policy_version, receipt,
@@ -149,7 +149,7 @@ public class AuditTrailProjection {
     void on(RecordAccessRefused e, EventMessage<?> message) {
         long index = index(message);
         String id = message.getIdentifier();
-        for (String s : targets()) {
+        for (String s : targets(message.getIdentifier())) {
             int inserted = jdbc.update("""
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         patient, purpose, channel, record_view, policy_version, refusal_reason)
@@ -175,7 +175,7 @@ public class AuditTrailProjection {
     void on(RecordPreviewed e, EventMessage<?> message) {
         long index = index(message);
         String id = message.getIdentifier();
-        for (String s : targets()) {
+        for (String s : targets(message.getIdentifier())) {
             int inserted = jdbc.update("""
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         patient, basis, purpose, channel, record_view, policy_version, receipt, disclosed_count,
@@ -218,7 +218,7 @@ public class AuditTrailProjection {
         String id = message.getIdentifier();
         String returned = e.returned() == null ? "" : e.returned().stream().map(NhsNumber::value)
                 .collect(Collectors.joining(","));
-        for (String s : targets()) {
+        for (String s : targets(message.getIdentifier())) {
             jdbc.update("""
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         channel, search_kind, returned_patients)
@@ -234,7 +234,7 @@ public class AuditTrailProjection {
     void on(RecordWriteRefused e, EventMessage<?> message) {
         long index = index(message);
         String id = message.getIdentifier();
-        for (String s : targets()) {
+        for (String s : targets(message.getIdentifier())) {
             jdbc.update("""
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         patient, refusal_reason, subject)
@@ -250,7 +250,7 @@ public class AuditTrailProjection {
     void on(ConsentViewed e, EventMessage<?> message) {
         long index = index(message);
         String id = message.getIdentifier();
-        for (String s : targets()) {
+        for (String s : targets(message.getIdentifier())) {
             jdbc.update("""
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         patient, channel, record_view)
@@ -266,7 +266,7 @@ public class AuditTrailProjection {
     void on(AuditTrailQueried e, EventMessage<?> message) {
         long index = index(message);
         String id = message.getIdentifier();
-        for (String s : targets()) {
+        for (String s : targets(message.getIdentifier())) {
             jdbc.update("""
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         question, subject, period_from, period_to)
@@ -283,7 +283,7 @@ public class AuditTrailProjection {
     void on(EmergencyAccessDeclared e, EventMessage<?> message) {
         long index = index(message);
         String id = message.getIdentifier();
-        for (String s : targets()) {
+        for (String s : targets(message.getIdentifier())) {
             int inserted = BulkScope.update(jdbc, """
                     INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
                         patient, basis, emergency_id, emergency_until, emergency_reason)
@@ -309,7 +309,7 @@ public class AuditTrailProjection {
     void on(UnrecognisedAccessReported e, EventMessage<?> message) {
         long index = index(message);
         String id = message.getIdentifier();
-        for (String s : targets()) {
+        for (String s : targets(message.getIdentifier())) {
             List<UUID> reader = jdbc.queryForList("SELECT user_id FROM %s.audit_event WHERE event_id = ? AND patient = ?"
                     .formatted(s), UUID.class, e.accessEvent(), nhs(e.patient()));
             for (Rule rule : AlertRules.raised(new AlertRules.UnrecognisedAccessReported(), thresholds, hours())) {
@@ -335,7 +335,7 @@ public class AuditTrailProjection {
 
     private void alertCase(String alert, String action, String outcome, String note, Actor by, Instant at, String id,
                            long index) {
-        for (String s : targets()) {
+        for (String s : targets(id)) {
             jdbc.update("""
                     INSERT INTO %s.ig_alert_review (event_id, global_index, alert_id, action, occurred_at, user_id,
                         role, organisation, outcome, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -350,7 +350,7 @@ public class AuditTrailProjection {
     @EventHandler
     void on(EntryRecorded e, EventMessage<?> message) {
         long index = index(message);
-        for (String s : targets()) {
+        for (String s : targets(message.getIdentifier())) {
             BulkScope.update(jdbc, """
                     INSERT INTO %s.audit_entry (entry_id, patient, section, global_index) VALUES (?, ?, ?, ?)
                     ON CONFLICT (entry_id) DO NOTHING""".formatted(s),
@@ -361,7 +361,7 @@ public class AuditTrailProjection {
     @EventHandler
     void on(StaffMemberRegistered e, EventMessage<?> message) {
         long index = index(message);
-        for (String s : targets()) {
+        for (String s : targets(message.getIdentifier())) {
             BulkScope.update(jdbc, """
                     INSERT INTO %s.audit_staff (user_id, surname, global_index) VALUES (?, ?, ?)
                     ON CONFLICT (user_id) DO NOTHING""".formatted(s),
@@ -371,16 +371,16 @@ public class AuditTrailProjection {
 
     @EventHandler
     void on(PatientRegistered e, EventMessage<?> message) {
-        patientName(e.patient(), e.demographics(), index(message));
+        patientName(e.patient(), e.demographics(), index(message), message.getIdentifier());
     }
 
     @EventHandler
     void on(DemographicsUpdated e, EventMessage<?> message) {
-        patientName(e.patient(), e.demographics(), index(message));
+        patientName(e.patient(), e.demographics(), index(message), message.getIdentifier());
     }
 
-    private void patientName(NhsNumber patient, Demographics demographics, long index) {
-        for (String s : targets()) {
+    private void patientName(NhsNumber patient, Demographics demographics, long index, String event) {
+        for (String s : targets(event)) {
             BulkScope.update(jdbc, """
                     INSERT INTO %s.audit_patient_name (patient, global_index, surname, postcode) VALUES (?, ?, ?, ?)
                     ON CONFLICT (patient, global_index) DO NOTHING""".formatted(s),
@@ -608,11 +608,30 @@ public class AuditTrailProjection {
 
     // ---- generations ----------------------------------------------------------------------------------------
 
-    /** The schemas this event is written to: the one a replay fills, or every writable generation. */
-    private List<String> targets() {
+    /**
+     * The schemas this event is written to: the one a replay fills, or every writable generation (looked up by
+     * {@link #index} with the event's index when it had to look that up, otherwise once per unit of work).
+     */
+    private List<String> targets(String event) {
         String only = replayTarget.get();
-        return only != null ? List.of(only) : BulkScope.once(WRITABLE_GENERATIONS, generations::writable);
+        if (only != null) {
+            return List.of(only);
+        }
+        Pending pending = pendingTargets.get();
+        if (pending != null) {
+            pendingTargets.remove();
+            if (pending.event().equals(event)) {
+                return pending.schemas();
+            }
+        }
+        return BulkScope.once(WRITABLE_GENERATIONS, generations::writable);
     }
+
+    /** The writable generations {@link #index} read for one event, handed to that event's {@link #targets}. */
+    private record Pending(String event, List<String> schemas) {
+    }
+
+    private final ThreadLocal<Pending> pendingTargets = new ThreadLocal<>();
 
     /** The scope's memo of the writable generations (looked up once per unit of work). */
     private static final String WRITABLE_GENERATIONS = "audit-generations";
@@ -638,6 +657,7 @@ public class AuditTrailProjection {
     public static final String GLOBAL_INDEXES = "audit-trail-global-indexes";
 
     long index(EventMessage<?> message) {
+        pendingTargets.remove(); // only ever handed from this event's index() to its own targets()
         if (message instanceof TrackedEventMessage<?> tracked && tracked.trackingToken() != null) {
             return tracked.trackingToken().position()
                     .orElseThrow(() -> new IllegalStateException("tracking token without a position"));
@@ -646,10 +666,14 @@ public class AuditTrailProjection {
         if (known != null && known.containsKey(message.getIdentifier())) {
             return known.get(message.getIdentifier());
         }
-        if (replayTarget.get() == null && BulkScope.active() && BulkScope.memoised(WRITABLE_GENERATIONS) == null) {
-            // the unit of work's first audited event: its index and the generations in one round trip
+        if (replayTarget.get() == null && BulkScope.memoised(WRITABLE_GENERATIONS) == null) {
+            // its index and the generations it is written to in one round trip (a command: no bulk scope)
             AuditGenerations.IndexAndWritable both = generations.writableAndIndexOf(message.getIdentifier());
-            BulkScope.once(WRITABLE_GENERATIONS, both::writable);
+            if (BulkScope.active()) {
+                BulkScope.once(WRITABLE_GENERATIONS, both::writable);
+            } else {
+                pendingTargets.set(new Pending(message.getIdentifier(), both.writable()));
+            }
             if (both.index() == null) {
                 throw new IllegalStateException("audit trail: event " + message.getIdentifier()
                         + " is not in the ledger");
