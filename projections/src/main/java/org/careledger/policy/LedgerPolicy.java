@@ -58,6 +58,22 @@ public class LedgerPolicy implements PolicyInForce {
         return stored().orElseGet(RolePolicy::defaultPolicy);
     }
 
+    /** The sha256 of the policy in force, for a read that sends it with its other statements: see inSnapshot(sha). */
+    public static final String SHA_IN_FORCE = "SELECT sha256 FROM view_policy WHERE id = 1";
+
+    /**
+     * The policy in force as the caller's transaction sees it, given the sha256 that {@link #SHA_IN_FORCE} returned
+     * in that transaction (null when no policy was activated yet: the shipped default). A policy seen before costs no
+     * further query; another is read from its row, in the same transaction.
+     */
+    public RolePolicy inSnapshot(String sha) {
+        if (sha == null) {
+            return RolePolicy.defaultPolicy();
+        }
+        RolePolicy known = bySha.get(sha);
+        return known != null ? known : inSnapshot();
+    }
+
     /** Re-reads the policy in force from its table (in a transaction of its own) and switches the cache. */
     public RolePolicy refresh() {
         Optional<RolePolicy> stored = freshReadOnly.execute(status -> stored());

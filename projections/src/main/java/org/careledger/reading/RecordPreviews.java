@@ -26,13 +26,11 @@ import org.careledger.shared.Role;
 import org.careledger.shared.Section;
 import org.careledger.shared.Sensitivity;
 import org.careledger.shared.UserId;
-import org.careledger.views.ViewTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
@@ -77,7 +75,7 @@ public class RecordPreviews {
         this.contents = contents;
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
-        this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        // REPEATABLE READ: set by the transaction's first statement (RecordReads.SNAPSHOT)
         this.axonTransactions = axonTransactions;
         this.eventBus = eventBus;
         this.policy = policy;
@@ -122,7 +120,7 @@ public class RecordPreviews {
         Refusal.require(Preview.previewable(asRole), Refusal.Kind.INVALID_INPUT,
                 "only the view of a staff role that reads records can be previewed");
         return transactions.execute(status -> {
-            jdbc.update(ViewTables.lockAll("ACCESS SHARE")); // first statement: see RecordReads
+            jdbc.execute(RecordReads.SNAPSHOT); // first statement: see RecordReads
             RolePolicy inForce = policy.inSnapshot();
             Instant now = clock.instant();
             Refusal.require(Boolean.TRUE.equals(jdbc.queryForObject(

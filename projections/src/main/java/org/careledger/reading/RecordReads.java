@@ -31,18 +31,21 @@ import org.careledger.shared.UserId;
 import org.careledger.views.ViewTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -50,11 +53,12 @@ import java.util.UUID;
 /**
  * THE enforcement point for reading a patient's record. Nothing else returns record content.
  * <p>
- * Each read is one database transaction at REPEATABLE READ. Its first statement locks the view tables in ACCESS
- * SHARE mode (before the snapshot is taken: PostgreSQL takes it at the first query, not at LOCK), so a rebuild's
- * swap can neither happen under it nor leave it looking at half-swapped tables. In that one snapshot it loads the
- * policy in force, the patient's sharing state and the reader's teams (through {@link SharingStates}, shared with the
- * write side's {@link ViewCareRelationships}) and the entries of the reader's ROLE VIEW;
+ * Each read is one database transaction at REPEATABLE READ. Its first statement sets that isolation and locks the
+ * view tables in ACCESS SHARE mode (before the snapshot is taken: PostgreSQL takes it at the first query, not at
+ * LOCK), so a rebuild's swap can neither happen under it nor leave it looking at half-swapped tables. In that one
+ * snapshot, and in the same round trip, it loads the policy in force, the patient's sharing state and the reader's
+ * teams (the query of {@link SharingStates}, shared with the write side's {@link ViewCareRelationships}) and the
+ * entries of the reader's ROLE VIEW;
  * decides with the pure {@link AccessPolicy}; appends {@link RecordAccessed} or {@link RecordAccessRefused} to the
  * ledger through Axon's event bus in a unit of work bound to this same transaction; commits; and only then returns
  * data. If the audit event cannot be stored, the transaction rolls back and the caller gets an exception and
@@ -85,7 +89,7 @@ public class RecordReads {
         this.contents = contents;
         this.sharingStates = sharingStates;
         this.transactions = new TransactionTemplate(transactionManager);
-        this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        // REPEATABLE READ: set by the transaction's first statement (SNAPSHOT)
         this.axonTransactions = axonTransactions;
         this.eventBus = eventBus;
         this.policy = policy;
@@ -176,41 +180,83 @@ public class RecordReads {
         }
     }
 
-    private Snapshot load(Reader given, NhsNumber patient, EntryId onlyEntry) {
-        // first statement of the transaction: locks without taking the snapshot (see the class comment)
-        jdbc.update(ViewTables.lockAll("ACCESS SHARE"));
-        RolePolicy inForce = policy.inSnapshot();
-        Instant now = clock.instant();
-        SharingStates.ReaderAndState both = sharingStates.load(given, patient);
-        Reader reader = both.reader();
-        String nhs = patient.value();
-        SharingStates.Loaded loaded = both.loaded();
-        PatientSharingState state = loaded.state();
-        Demographics demographics = loaded.demographics();
+    /**
+     * The first statements of a read's transaction, in its first round trip: its isolation, then the lock on the
+     * view tables, taken before the snapshot (see the class comment). Set here rather than by the transaction
+     * manager, which would ask the connection for its isolation, set it, and set it back: three round trips more.
+     */
+    static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; "
+            + ViewTables.lockAll("ACCESS SHARE");
 
-        Map<EntryId, Row> rows = new java.util.LinkedHashMap<>();
-        boolean hasView = ViewTables.ROLES_WITH_VIEW.contains(reader.role());
-        boolean ownIfPatient = reader.role() != Role.PATIENT || patient.equals(reader.self());
-        if (hasView && ownIfPatient) {
-            String sql = """
-                    SELECT entry_id, version, section, authoring_organisation, author_user, sensitivity,
-                           entered_in_error, content, recorded_at
-                    FROM view_role_entry
-                    WHERE role = ? AND nhs_number = ?""" + (onlyEntry == null ? "" : " AND entry_id = ?")
-                    + " ORDER BY recorded_at, entry_id";
-            Object[] args = onlyEntry == null ? new Object[]{reader.role().name(), nhs}
-                    : new Object[]{reader.role().name(), nhs, onlyEntry.value()};
-            jdbc.query(sql, rs -> {
-                EntryFacts facts = new EntryFacts(new EntryId(rs.getObject(1, UUID.class)), rs.getInt(2),
-                        Section.valueOf(rs.getString(3)), OdsCode.of(rs.getString(4)),
-                        new UserId(rs.getObject(5, UUID.class)), Sensitivity.valueOf(rs.getString(6)),
-                        rs.getBoolean(7));
-                rows.put(facts.entry(), new Row(facts, contents.read(rs.getBytes(8)),
-                        instant(rs, 9)));
-            }, args);
+    /**
+     * Loads a read's snapshot in one round trip: {@link #SNAPSHOT}, the sha of the policy in force, the patient's
+     * sharing state with the reader's teams ({@link SharingStates#STATE}) and the entries of the reader's role view,
+     * as one multi-statement; only a patient with grants or emergencies, or a policy not seen before, costs more.
+     */
+    private Snapshot load(Reader given, NhsNumber patient, EntryId onlyEntry) {
+        boolean hasView = ViewTables.ROLES_WITH_VIEW.contains(given.role());
+        boolean ownIfPatient = given.role() != Role.PATIENT || patient.equals(given.self());
+        boolean withEntries = hasView && ownIfPatient;
+        String sql = SNAPSHOT + ";\n" + LedgerPolicy.SHA_IN_FORCE + ";\n" + SharingStates.STATE
+                + (withEntries ? ";\n" + ENTRIES + (onlyEntry == null ? "" : " AND entry_id = ?")
+                + " ORDER BY recorded_at, entry_id" : "");
+        List<Object> args = new ArrayList<>(Arrays.asList(SharingStates.stateArguments(given, patient)));
+        if (withEntries) {
+            args.add(given.role().name());
+            args.add(patient.value());
+            if (onlyEntry != null) {
+                args.add(onlyEntry.value());
+            }
         }
-        return new Snapshot(inForce, reader, state, demographics, rows, now);
+        Map<EntryId, Row> rows = new LinkedHashMap<>();
+        Object[][] loaded = new Object[2][];
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < args.size(); i++) {
+                    statement.setObject(i + 1, args.get(i));
+                }
+                int resultSets = 0;
+                for (boolean isResultSet = statement.execute(); isResultSet || statement.getUpdateCount() != -1;
+                     isResultSet = statement.getMoreResults()) {
+                    if (!isResultSet) {
+                        continue; // SET TRANSACTION, LOCK
+                    }
+                    try (ResultSet rs = statement.getResultSet()) {
+                        switch (resultSets++) {
+                            case 0 -> loaded[0] = new Object[]{rs.next() ? rs.getString(1) : null};
+                            case 1 -> loaded[1] = rs.next() ? SharingStates.row(rs, 0) : null;
+                            default -> {
+                                while (rs.next()) {
+                                    EntryFacts facts = new EntryFacts(new EntryId(rs.getObject(1, UUID.class)),
+                                            rs.getInt(2), Section.valueOf(rs.getString(3)),
+                                            OdsCode.of(rs.getString(4)), new UserId(rs.getObject(5, UUID.class)),
+                                            Sensitivity.valueOf(rs.getString(6)), rs.getBoolean(7));
+                                    rows.put(facts.entry(), new Row(facts, contents.read(rs.getBytes(8)),
+                                            instant(rs, 9)));
+                                }
+                            }
+                        }
+                    }
+                }
+                if (loaded[0] == null || loaded[1] == null) {
+                    throw new IllegalStateException("a read's snapshot statement returned "
+                            + resultSets + " result sets");
+                }
+            }
+            return null;
+        });
+        RolePolicy inForce = policy.inSnapshot((String) loaded[0][0]);
+        Instant now = clock.instant();
+        SharingStates.ReaderAndState both = sharingStates.complete(loaded[1], given, patient);
+        SharingStates.Loaded state = both.loaded();
+        return new Snapshot(inForce, both.reader(), state.state(), state.demographics(), rows, now);
     }
+
+    private static final String ENTRIES = """
+            SELECT entry_id, version, section, authoring_organisation, author_user, sensitivity,
+                   entered_in_error, content, recorded_at
+            FROM view_role_entry
+            WHERE role = ? AND nhs_number = ?""";
 
     /** An entry's versions and changes: its history rows, or, for an entry never changed, version 1 (ADR 30). */
     private List<EntryVersion> versionsOf(EntryId entry) {

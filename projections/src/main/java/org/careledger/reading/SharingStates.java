@@ -75,28 +75,46 @@ public class SharingStates {
      * and the patient's sharing state, in the same round trip: every read and every command needs both.
      */
     public ReaderAndState load(Reader reader, NhsNumber patient) {
-        String nhs = patient.value();
+        Object[] row = jdbc.queryForObject(STATE, SharingStates::row, stateArguments(reader, patient));
+        return complete(row, reader, patient);
+    }
+
+    /**
+     * One round trip for the reader's teams, what nearly every patient has (registration, consents, dissent) and
+     * whether there is anything rarer (grants, emergencies), which {@link #complete} then loads by its own query: five
+     * round trips per load were a third of a command's waiting, and the teams' own a further eighth (issue 10). Its
+     * parameters are {@link #stateArguments}; a read sends it in the same round trip as its other statements.
+     */
+    static final String STATE = """
+            SELECT p.registered_practice, p.registration_event, p.demographics::text,
+                   (SELECT json_agg(json_build_array(c.organisation, c.direction, c.decision, c.event_id))
+                      FROM view_consent c WHERE c.nhs_number = n.nhs)::text,
+                   d.in_force, d.event_id,
+                   EXISTS (SELECT 1 FROM view_grant g WHERE g.nhs_number = n.nhs),
+                   EXISTS (SELECT 1 FROM view_emergency e WHERE e.nhs_number = n.nhs),
+                   (SELECT array_agg(m.team_id) FROM view_team_member m JOIN view_team t ON t.team_id = m.team_id
+                      WHERE m.user_id = n.reader AND t.organisation = n.organisation)
+            FROM (SELECT ?::char(10) AS nhs, ?::uuid AS reader, ?::text AS organisation) n
+            LEFT JOIN view_patient p ON p.nhs_number = n.nhs
+            LEFT JOIN view_dissent d ON d.nhs_number = n.nhs""";
+
+    /** The parameters of {@link #STATE}: the patient, and the reader and organisation whose teams apply. */
+    static Object[] stateArguments(Reader reader, NhsNumber patient) {
         boolean teamsApply = reader != null && reader.role() != Role.PATIENT && reader.organisation() != null;
-        // One round trip for the reader's teams, what nearly every patient has (registration, consents, dissent) and
-        // whether there is anything rarer (grants, emergencies), which is then loaded by its own query: five round
-        // trips per load were a third of a command's waiting, and the teams' own a further eighth (issue 10).
-        Object[] row = jdbc.queryForObject("""
-                SELECT p.registered_practice, p.registration_event, p.demographics::text,
-                       (SELECT json_agg(json_build_array(c.organisation, c.direction, c.decision, c.event_id))
-                          FROM view_consent c WHERE c.nhs_number = n.nhs)::text,
-                       d.in_force, d.event_id,
-                       EXISTS (SELECT 1 FROM view_grant g WHERE g.nhs_number = n.nhs),
-                       EXISTS (SELECT 1 FROM view_emergency e WHERE e.nhs_number = n.nhs),
-                       (SELECT array_agg(m.team_id) FROM view_team_member m JOIN view_team t ON t.team_id = m.team_id
-                          WHERE m.user_id = n.reader AND t.organisation = n.organisation)
-                FROM (SELECT ?::char(10) AS nhs, ?::uuid AS reader, ?::text AS organisation) n
-                LEFT JOIN view_patient p ON p.nhs_number = n.nhs
-                LEFT JOIN view_dissent d ON d.nhs_number = n.nhs""",
-                (rs, i) -> new Object[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getObject(5) == null ? null : rs.getBoolean(5), rs.getString(6), rs.getBoolean(7),
-                        rs.getBoolean(8), rs.getArray(9) == null ? null : (UUID[]) rs.getArray(9).getArray()},
-                nhs, teamsApply ? reader.user().value() : null,
-                teamsApply ? reader.organisation().value() : null);
+        return new Object[]{patient.value(), teamsApply ? reader.user().value() : null,
+                teamsApply ? reader.organisation().value() : null};
+    }
+
+    /** The one row of {@link #STATE}, as read before any further query on the connection. */
+    static Object[] row(ResultSet rs, int rowNumber) throws SQLException {
+        return new Object[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getObject(5) == null ? null : rs.getBoolean(5), rs.getString(6), rs.getBoolean(7),
+                rs.getBoolean(8), rs.getArray(9) == null ? null : (UUID[]) rs.getArray(9).getArray()};
+    }
+
+    /** The reader and the patient's sharing state from a {@link #row}, with the rarer parts loaded when present. */
+    ReaderAndState complete(Object[] row, Reader reader, NhsNumber patient) {
+        String nhs = patient.value();
         OdsCode practice = row[0] == null ? null : OdsCode.of((String) row[0]);
         String registrationEvent = (String) row[1];
         Demographics demographics = row[0] == null ? null : read((String) row[2], Demographics.class);
