@@ -99,48 +99,84 @@ public class AuditTrailProjection {
 
     // ---- audit events -------------------------------------------------------------------------------------
 
+    /** A read's row was written and no alert rule applies to its reader (a patient reading their own record). */
+    private static final AlertRules.Read NO_RULES = new AlertRules.Read(null, null, null, null, false, false);
+
     @EventHandler
     void on(RecordAccessed e, EventMessage<?> message) {
         long index = index(message);
         String id = message.getIdentifier();
+        List<DisclosedEntry> disclosed = e.disclosed() == null ? List.of() : e.disclosed();
+        UUID[] entries = disclosed.stream().map(d -> d.entry().value()).toArray(UUID[]::new);
+        Integer[] versions = disclosed.stream().map(DisclosedEntry::version).toArray(Integer[]::new);
+        boolean staff = e.by().role().isStaff();
+        UUID user = e.by().user().value();
+        String patient = nhs(e.patient());
         for (String s : targets(message.getIdentifier())) {
-            int inserted = jdbc.update("""
-                    INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
-                        patient, basis, grant_id, emergency_id, purpose, channel, record_view, policy_version, receipt,
-                        disclosed_count, withheld_count)
-                    VALUES (?, ?, 'ACCESSED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, string_to_array(?, ','), ?, ?)
-                    ON CONFLICT (event_id) DO NOTHING""".formatted(s),
-                    id, index, ts(e.at()), e.by().user().value(), e.by().role().name(), org(e.by()),
-                    nhs(e.patient()), name(e.basis()), e.grant() == null ? null : e.grant().value(),
-                    e.emergency() == null ? null : e.emergency().value(), name(e.purpose()), name(e.channel()),
-                    name(e.view()), e.policyVersion(), csv(e.receipt()), size(e.disclosed()), e.withheld());
-            if (inserted == 0) {
-                continue; // already written: a replay into this generation
-            }
-            List<DisclosedEntry> disclosed = e.disclosed() == null ? List.of() : e.disclosed();
-            if (!disclosed.isEmpty()) {
-                // One statement for all of a read's disclosures (a record read discloses ~200 entries): a row at a
-                // time made the audit trail fall minutes behind under read load.
-                UUID[] entries = disclosed.stream().map(d -> d.entry().value()).toArray(UUID[]::new);
-                Integer[] versions = disclosed.stream().map(DisclosedEntry::version).toArray(Integer[]::new);
-                jdbc.update(connection -> {
-                    var insert = connection.prepareStatement("""
+            // One statement for the read's row, all of its disclosures (a record read discloses ~200 entries: a row
+            // at a time made the audit trail fall minutes behind under read load) and the facts its alert rules
+            // compare (a staff reader's; read from before the read's index, so the rows inserted here do not count):
+            // three round trips were a quarter of an open's (issue 10).
+            AlertRules.Read facts = jdbc.execute(connection -> {
+                var statement = connection.prepareStatement("""
+                        WITH accessed AS (
+                            INSERT INTO %1$s.audit_event (event_id, global_index, kind, occurred_at, user_id, role,
+                                organisation, patient, basis, grant_id, emergency_id, purpose, channel, record_view,
+                                policy_version, receipt, disclosed_count, withheld_count)
+                            VALUES (?, ?, 'ACCESSED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, string_to_array(?, ','), ?, ?)
+                            ON CONFLICT (event_id) DO NOTHING
+                            RETURNING event_id, global_index, occurred_at, patient),
+                        disclosed AS (
                             INSERT INTO %1$s.access_disclosure (access_event_id, global_index, occurred_at, patient,
                                 entry_id, version, section)
-                            SELECT ?, ?, ?, ?, d.entry_id, d.version, ae.section
-                            FROM unnest(?::uuid[], ?::int[]) AS d(entry_id, version)
+                            SELECT a.event_id, a.global_index, a.occurred_at, a.patient, d.entry_id, d.version,
+                                   ae.section
+                            FROM accessed a, unnest(?::uuid[], ?::int[]) AS d(entry_id, version)
                             LEFT JOIN %1$s.audit_entry ae ON ae.entry_id = d.entry_id
-                            ON CONFLICT (access_event_id, entry_id) DO NOTHING""".formatted(s));
-                    insert.setObject(1, id);
-                    insert.setLong(2, index);
-                    insert.setObject(3, ts(e.at()));
-                    insert.setObject(4, nhs(e.patient()));
-                    insert.setArray(5, connection.createArrayOf("uuid", entries));
-                    insert.setArray(6, connection.createArrayOf("integer", versions));
-                    return insert;
-                });
+                            ON CONFLICT (access_event_id, entry_id) DO NOTHING)
+                        SELECT EXISTS (SELECT 1 FROM accessed)""".formatted(s) + (!staff ? "" : """
+                        ,
+                               (SELECT surname FROM %1$s.audit_staff WHERE user_id = ?) AS reader_surname,
+                               (SELECT surname FROM %1$s.audit_patient_name WHERE patient = ? AND global_index < ?
+                                 ORDER BY global_index DESC LIMIT 1) AS patient_surname,
+                               EXISTS (SELECT 1 FROM %1$s.audit_event WHERE patient = ? AND role = 'PATIENT'
+                                          AND user_id = ? AND global_index < ?) AS own,
+                               EXISTS (SELECT 1 FROM %1$s.audit_event p
+                                        WHERE p.patient = ? AND p.role = 'PATIENT' AND p.user_id <> ?
+                                          AND p.global_index < ?
+                                          AND EXISTS (SELECT 1 FROM %1$s.audit_event st
+                                                       WHERE st.user_id = p.user_id AND st.organisation = ?
+                                                         AND st.global_index < ?)) AS colleague""".formatted(s)));
+                Object[] arguments = {id, index, ts(e.at()), user, e.by().role().name(), org(e.by()), patient,
+                        name(e.basis()), e.grant() == null ? null : e.grant().value(),
+                        e.emergency() == null ? null : e.emergency().value(), name(e.purpose()), name(e.channel()),
+                        name(e.view()), e.policyVersion(), csv(e.receipt()), size(e.disclosed()), e.withheld(),
+                        connection.createArrayOf("uuid", entries), connection.createArrayOf("integer", versions)};
+                Object[] alertArguments = {user, patient, index, patient, user, index, patient, user, index,
+                        org(e.by()), index};
+                int p = 1;
+                for (Object argument : arguments) {
+                    statement.setObject(p++, argument);
+                }
+                if (staff) {
+                    for (Object argument : alertArguments) {
+                        statement.setObject(p++, argument);
+                    }
+                }
+                return statement;
+            }, (java.sql.PreparedStatement statement) -> {
+                try (var rs = statement.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        return null; // already written: a replay into this generation
+                    }
+                    return !staff ? NO_RULES : new AlertRules.Read(e.by().role(), e.at(), rs.getString(2),
+                            rs.getString(3), rs.getBoolean(4), rs.getBoolean(5));
+                }
+            });
+            if (facts != null && facts != NO_RULES) {
+                alertsForAccess(s, e, id, index, facts);
             }
-            alertsForAccess(s, e, id, index);
         }
         log.debug("audit: access {} at index {}", id, index);
     }
@@ -392,30 +428,14 @@ public class AuditTrailProjection {
     // ---- IG alerts ------------------------------------------------------------------------------------------
 
     /**
-     * The alerts of a read: the facts the rules compare are read from this generation, before the read (its index),
-     * and {@link AlertRules} decides. Rules keyed by the read are raised here, in its transaction; the rules of the
+     * The alerts of a staff member's read: the facts the rules compare were read from this generation, before the
+     * read (its index), by the statement that wrote the read's row, and {@link AlertRules} decides. Rules keyed by the read are raised here, in its transaction; the rules of the
      * user's day after commit ({@link #afterCommit}), and only on the user's first read of the patient that day (the
      * distinct count can only have grown then).
      */
-    private void alertsForAccess(String s, RecordAccessed e, String id, long index) {
-        if (!e.by().role().isStaff()) {
-            return; // a patient reading their own record: no rule applies, nothing to look up
-        }
+    private void alertsForAccess(String s, RecordAccessed e, String id, long index, AlertRules.Read read) {
         UUID user = e.by().user().value();
         String patient = nhs(e.patient());
-        AlertRules.Read read = jdbc.queryForObject("""
-                SELECT (SELECT surname FROM %1$s.audit_staff WHERE user_id = ?) AS reader_surname,
-                       (SELECT surname FROM %1$s.audit_patient_name WHERE patient = ? AND global_index < ?
-                         ORDER BY global_index DESC LIMIT 1) AS patient_surname,
-                       EXISTS (SELECT 1 FROM %1$s.audit_event WHERE patient = ? AND role = 'PATIENT' AND user_id = ?
-                                  AND global_index < ?) AS own,
-                       EXISTS (SELECT 1 FROM %1$s.audit_event p
-                                WHERE p.patient = ? AND p.role = 'PATIENT' AND p.user_id <> ? AND p.global_index < ?
-                                  AND EXISTS (SELECT 1 FROM %1$s.audit_event st WHERE st.user_id = p.user_id
-                                                 AND st.organisation = ? AND st.global_index < ?)) AS colleague
-                """.formatted(s), (rs, i) -> new AlertRules.Read(e.by().role(), e.at(), rs.getString(1),
-                        rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)),
-                user, patient, index, patient, user, index, patient, user, index, org(e.by()), index);
         for (Rule rule : AlertRules.raised(read, thresholds, hours())) {
             alert(s, rule + ":" + id, rule.name(), e.at(), user, patient, id, index, null);
         }
@@ -648,13 +668,14 @@ public class AuditTrailProjection {
 
     // ---- helpers --------------------------------------------------------------------------------------------
 
+    /** In a bulk scope: the global index of each event of the run, by event id (looked up once per run). */
+    public static final String GLOBAL_INDEXES = "audit-trail-global-indexes";
+
     /**
      * The event's global index: from the tracking token when the event is replayed from the ledger, otherwise from
      * the row the event store has just inserted in this same transaction (the store appends before it hands the
      * events to subscribing processors).
      */
-    /** In a bulk scope: the global index of each event of the run, by event id (looked up once per run). */
-    public static final String GLOBAL_INDEXES = "audit-trail-global-indexes";
 
     long index(EventMessage<?> message) {
         pendingTargets.remove(); // only ever handed from this event's index() to its own targets()
