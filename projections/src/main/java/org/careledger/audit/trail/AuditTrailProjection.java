@@ -429,9 +429,9 @@ public class AuditTrailProjection {
 
     /**
      * The alerts of a staff member's read: the facts the rules compare were read from this generation, before the
-     * read (its index), by the statement that wrote the read's row, and {@link AlertRules} decides. Rules keyed by the read are raised here, in its transaction; the rules of the
-     * user's day after commit ({@link #afterCommit}), and only on the user's first read of the patient that day (the
-     * distinct count can only have grown then).
+     * read (its index), by the statement that wrote the read's row, and {@link AlertRules} decides. Rules keyed by
+     * the read are raised here, in its transaction; the rules of the user's day after commit ({@link #afterCommit}),
+     * and only on the user's first read of the patient that day (the distinct count can only have grown then).
      */
     private void alertsForAccess(String s, RecordAccessed e, String id, long index, AlertRules.Read read) {
         UUID user = e.by().user().value();
