@@ -19,10 +19,13 @@ import org.careledger.shared.Section;
 import org.careledger.shared.TeamId;
 import org.careledger.shared.UserId;
 import org.careledger.storage.LedgerJson;
+import org.careledger.views.ViewTables;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -76,6 +79,35 @@ public class SharingStates {
      */
     public ReaderAndState load(Reader reader, NhsNumber patient) {
         Object[] row = jdbc.queryForObject(STATE, SharingStates::row, stateArguments(reader, patient));
+        return complete(row, reader, patient);
+    }
+
+    /**
+     * {@link #load(Reader, NhsNumber)} for a command, which may go on to write the views: the same query, after the
+     * views write gate is taken shared (in the same round trip), so the command holds the gate before it holds any
+     * view table. A rebuild's swap takes the gate exclusively and then the tables: a command that held a view table
+     * while waiting for the gate could deadlock with it. The views' writers then skip taking the gate again.
+     */
+    public ReaderAndState loadForCommand(Reader reader, NhsNumber patient) {
+        Object[] arguments = stateArguments(reader, patient);
+        Object[] row = jdbc.execute((ConnectionCallback<Object[]>) connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(ViewTables.GATE_SHARED + ";\n" + STATE)) {
+                for (int i = 0; i < arguments.length; i++) {
+                    statement.setObject(i + 1, arguments[i]);
+                }
+                statement.execute(); // the gate's result
+                if (!statement.getMoreResults()) {
+                    throw new IllegalStateException("the sharing state's query returned no result set");
+                }
+                try (ResultSet rs = statement.getResultSet()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("the sharing state's query returned no row");
+                    }
+                    return row(rs, 0);
+                }
+            }
+        });
+        ViewTables.markGateHeld();
         return complete(row, reader, patient);
     }
 

@@ -34,7 +34,7 @@ public class ViewCareRelationships implements CareRelationships {
             return Optional.empty();
         }
         SharingStates.ReaderAndState both = sharingStates
-                .load(Reader.staff(actor.user(), actor.role(), actor.organisation(), null), patient);
+                .loadForCommand(Reader.staff(actor.user(), actor.role(), actor.organisation(), null), patient);
         return AccessPolicy.basis(both.reader(), both.loaded().state(), at)
                 .map(AccessPolicy.Resolved::basis);
     }

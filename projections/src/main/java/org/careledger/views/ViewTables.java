@@ -1,6 +1,8 @@
 package org.careledger.views;
 
 import org.careledger.shared.Role;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +37,12 @@ public final class ViewTables {
      */
     public static final long WRITE_GATE = 0x436c5677L; // "ClVw"
 
+    /** Takes the views write gate shared, for the rest of the transaction. */
+    public static final String GATE_SHARED = "SELECT pg_advisory_xact_lock_shared(" + WRITE_GATE + ")";
+
+    /** Marks, in Spring's transaction synchronisation, a transaction that holds the gate: see {@link #gateHeld}. */
+    private static final Object GATE_HELD = new Object();
+
     /** The schema a rebuild writes into before the swap. */
     public static final String NEXT_SCHEMA = "views_next";
 
@@ -44,6 +52,28 @@ public final class ViewTables {
     /** The view of one role's entries, {@code view_role_entry_<role>}. */
     public static String roleView(Role role) {
         return ROLE_VIEW + "_" + role.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Records that the current transaction has taken the views write gate shared ({@link #GATE_SHARED}), so its view
+     * writers need not take it again. Only where a Spring transaction is synchronising; the mark goes with it.
+     */
+    public static void markGateHeld() {
+        if (TransactionSynchronizationManager.isSynchronizationActive()
+                && !TransactionSynchronizationManager.hasResource(GATE_HELD)) {
+            TransactionSynchronizationManager.bindResource(GATE_HELD, Boolean.TRUE);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(GATE_HELD);
+                }
+            });
+        }
+    }
+
+    /** Whether the current transaction took the views write gate shared already ({@link #markGateHeld}). */
+    public static boolean gateHeld() {
+        return TransactionSynchronizationManager.hasResource(GATE_HELD);
     }
 
     /** {@code LOCK TABLE <all> IN <mode> MODE}: one statement, always the same order. */

@@ -333,10 +333,15 @@ public class ViewsProjection {
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
-    /** The views write gate, shared; once per transaction in a bulk scope. */
+    /**
+     * The views write gate, shared; once per transaction in a bulk scope, and not again in a command's transaction
+     * that took it with its first read of the views ({@link org.careledger.reading.SharingStates#loadForCommand}).
+     */
     private void gate() {
-        BulkScope.once("views-write-gate", () ->
-                jdbc.queryForList("SELECT pg_advisory_xact_lock_shared(?)", ViewTables.WRITE_GATE));
+        if (ViewTables.gateHeld()) {
+            return;
+        }
+        BulkScope.once("views-write-gate", () -> jdbc.queryForList(ViewTables.GATE_SHARED));
     }
 
     static OffsetDateTime time(Instant instant) {
