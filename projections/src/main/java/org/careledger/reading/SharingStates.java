@@ -139,9 +139,10 @@ public class SharingStates {
 
     /** The one row of {@link #STATE}, as read before any further query on the connection. */
     static Object[] row(ResultSet rs, int rowNumber) throws SQLException {
+        java.sql.Array teams = rs.getArray(9);
         return new Object[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 rs.getObject(5) == null ? null : rs.getBoolean(5), rs.getString(6), rs.getBoolean(7),
-                rs.getBoolean(8), rs.getArray(9) == null ? null : (UUID[]) rs.getArray(9).getArray()};
+                rs.getBoolean(8), teams == null ? null : (UUID[]) teams.getArray()};
     }
 
     /** The reader and the patient's sharing state from a {@link #row}, with the rarer parts loaded when present. */

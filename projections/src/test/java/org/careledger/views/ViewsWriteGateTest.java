@@ -58,7 +58,8 @@ class ViewsWriteGateTest extends ViewsDatabaseTest {
             assertThat(jdbc.queryForList("""
                     SELECT c.relname::text FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
                     WHERE l.pid = ? AND c.relname = ANY (string_to_array(?, ','))""", String.class,
-                    waiting, String.join(",", ViewTables.TABLES))).as("view tables the waiting command holds").isEmpty();
+                    waiting, String.join(",", ViewTables.TABLES)))
+                    .as("view tables the waiting command holds").isEmpty();
             // the swap can take every view table now
             s.execute("SET LOCAL lock_timeout = '5s'");
             s.execute(ViewTables.lockAll("ACCESS EXCLUSIVE"));
