@@ -14,11 +14,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A command that checks a care relationship takes the views write gate before it holds any view table: while a
@@ -44,17 +46,12 @@ class ViewsWriteGateTest extends ViewsDatabaseTest {
             recorded = CompletableFuture.supplyAsync(() ->
                     entry(patient, gp, Section.CONSULTATIONS, Sensitivity.NORMAL));
 
-            Integer waiting = null;
-            for (int i = 0; i < 600 && waiting == null; i++) {
-                List<Integer> pids = jdbc.queryForList("""
-                        SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid::bigint = ?""",
-                        Integer.class, ViewTables.WRITE_GATE);
-                waiting = pids.isEmpty() ? null : pids.get(0);
-                if (waiting == null) {
-                    Thread.sleep(50);
-                }
-            }
-            assertThat(waiting).as("the command waits for the gate").isNotNull();
+            List<Integer> waiters = await("the command waits for the gate").atMost(Duration.ofSeconds(30))
+                    .until(() -> jdbc.queryForList("""
+                            SELECT pid FROM pg_locks
+                            WHERE locktype = 'advisory' AND NOT granted AND objid::bigint = ?""",
+                            Integer.class, ViewTables.WRITE_GATE), pids -> !pids.isEmpty());
+            Integer waiting = waiters.get(0);
             assertThat(jdbc.queryForList("""
                     SELECT c.relname::text FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
                     WHERE l.pid = ? AND c.relname = ANY (string_to_array(?, ','))""", String.class,
