@@ -246,8 +246,8 @@ public class AuditDocuments {
         }
         jdbc.query(connection -> {
             var select = connection.prepareStatement("""
-                    SELECT access_event_id, array_agg(DISTINCT section ORDER BY section) FROM access_disclosure
-                     WHERE access_event_id = ANY(?) AND section IS NOT NULL GROUP BY access_event_id""");
+                    SELECT event_id, ARRAY(SELECT section FROM unnest(disclosed_sections) AS section ORDER BY section)
+                      FROM audit_event WHERE event_id = ANY(?) AND cardinality(disclosed_sections) > 0""");
             select.setArray(1, connection.createArrayOf("varchar", accesses));
             return select;
         }, rs -> {

@@ -224,12 +224,13 @@ public final class AuditSearch {
                 any.add("lower(h." + (field.equals("view") ? "record_view" : field) + ") = ?");
                 args.add(term);
             }
-            any.add("EXISTS (SELECT 1 FROM access_disclosure d WHERE d.access_event_id = h.id AND lower(d.section) = ?)");
+            any.add("EXISTS (SELECT 1 FROM audit_event d, unnest(d.disclosed_sections) AS section"
+                    + " WHERE d.event_id = h.id AND lower(section) = ?)");
             args.add(term);
             where.append(any);
         }
-        String sql = "SELECT p.*, ARRAY(SELECT DISTINCT d.section FROM access_disclosure d WHERE d.access_event_id = p.id"
-                + " AND d.section IS NOT NULL ORDER BY d.section) AS sections FROM (SELECT h.* FROM (" + ALL_ROWS
+        String sql = "SELECT p.*, ARRAY(SELECT section FROM audit_event d, unnest(d.disclosed_sections) AS section"
+                + " WHERE d.event_id = p.id ORDER BY section) AS sections FROM (SELECT h.* FROM (" + ALL_ROWS
                 + ") h WHERE " + where + " AND h.occurred_at >= ? AND h.occurred_at < ? %s"
                 + " ORDER BY h.occurred_at, h.position LIMIT ?) p ORDER BY p.occurred_at, p.position";
         return AuditTrail.page(jdbc, sql, "h", args, period, page, AuditSearch::hit, Hit::cursor, "occurred_at",

@@ -126,14 +126,16 @@ public class AuditTrail {
                                                               AuditPage.Request page) {
         Refusal.requireValue(entry, "entry");
         audit(by, AuditQuestion.READERS_OF_ENTRY, entry.toString(), period);
-        List<Object> args = new ArrayList<>(List.of(entry.value()));
+        // the reads (and content-showing previews) whose disclosed entries hold it: the GIN index (ADR 32)
+        List<Object> args = new ArrayList<>(List.of(entry.value(), entry.value()));
         String sql = """
-                SELECT d.global_index, d.occurred_at, d.version, e.event_id, e.user_id, e.role, e.organisation,
-                       e.patient, e.basis, e.grant_id, e.emergency_id, e.purpose
-                  FROM access_disclosure d JOIN audit_event e ON e.event_id = d.access_event_id
-                 WHERE d.entry_id = ? AND d.occurred_at >= ? AND d.occurred_at < ? %s
-                 ORDER BY d.occurred_at, d.global_index LIMIT ?""";
-        return page(sql, "d", args, period, page, (rs, i) -> new AuditRecord.EntryReading(rs.getString("event_id"),
+                SELECT e.global_index, e.occurred_at,
+                       e.disclosed_versions[array_position(e.disclosed_entries, ?::uuid)] AS version, e.event_id,
+                       e.user_id, e.role, e.organisation, e.patient, e.basis, e.grant_id, e.emergency_id, e.purpose
+                  FROM audit_event e
+                 WHERE e.disclosed_entries @> ARRAY[?::uuid] AND e.occurred_at >= ? AND e.occurred_at < ? %s
+                 ORDER BY e.occurred_at, e.global_index LIMIT ?""";
+        return page(sql, "e", args, period, page, (rs, i) -> new AuditRecord.EntryReading(rs.getString("event_id"),
                         rs.getLong("global_index"), instant(rs, "occurred_at"), rs.getObject("user_id", UUID.class),
                         rs.getString("role"), rs.getString("organisation"), rs.getString("patient"),
                         rs.getString("basis"), rs.getObject("grant_id", UUID.class),
@@ -295,9 +297,11 @@ public class AuditTrail {
         }
         Map<String, List<AuditRecord.Disclosure>> byEvent = new LinkedHashMap<>();
         jdbc.query("""
-                SELECT access_event_id, entry_id, version, section FROM access_disclosure
-                 WHERE access_event_id = ANY (string_to_array(?, ','))
-                 ORDER BY access_event_id, entry_id""", rs -> {
+                SELECT e.event_id AS access_event_id, d.entry_id, d.version, ae.section
+                  FROM audit_event e, unnest(e.disclosed_entries, e.disclosed_versions) AS d(entry_id, version)
+                  LEFT JOIN audit_entry ae ON ae.entry_id = d.entry_id
+                 WHERE e.event_id = ANY (string_to_array(?, ','))
+                 ORDER BY e.event_id, d.entry_id""", rs -> {
             String section = rs.getString("section");
             byEvent.computeIfAbsent(rs.getString("access_event_id"), k -> new ArrayList<>())
                     .add(new AuditRecord.Disclosure(new EntryId(rs.getObject("entry_id", UUID.class)),

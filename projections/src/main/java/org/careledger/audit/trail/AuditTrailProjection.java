@@ -12,7 +12,6 @@ import org.careledger.alert.AlertRules;
 import org.careledger.alert.AlertRules.Rule;
 import org.careledger.audit.AuditTrailQueried;
 import org.careledger.audit.ConsentViewed;
-import org.careledger.audit.DisclosedEntry;
 import org.careledger.audit.PatientSearched;
 import org.careledger.audit.RecordAccessRefused;
 import org.careledger.audit.RecordAccessed;
@@ -106,35 +105,28 @@ public class AuditTrailProjection {
     void on(RecordAccessed e, EventMessage<?> message) {
         long index = index(message);
         String id = message.getIdentifier();
-        List<DisclosedEntry> disclosed = e.disclosed() == null ? List.of() : e.disclosed();
-        UUID[] entries = disclosed.stream().map(d -> d.entry().value()).toArray(UUID[]::new);
-        Integer[] versions = disclosed.stream().map(DisclosedEntry::version).toArray(Integer[]::new);
+        Disclosures disclosed = Disclosures.of(e.disclosed());
         boolean staff = e.by().role().isStaff();
         UUID user = e.by().user().value();
         String patient = nhs(e.patient());
         for (String s : targets(message.getIdentifier())) {
-            // One statement for the read's row, all of its disclosures (a record read discloses ~200 entries: a row
-            // at a time made the audit trail fall minutes behind under read load) and the facts its alert rules
-            // compare (a staff reader's; read from before the read's index, so the rows inserted here do not count):
-            // three round trips were a quarter of an open's (issue 10).
+            // One statement for the read's row with its disclosures (ADR 32: arrays on the row; a row per
+            // disclosed entry, ~200 per record, was most of the database's work in an open) and the facts its alert
+            // rules compare (a staff reader's; read from before the read's index, so the row inserted here does not
+            // count): one round trip, not three (issue 10).
             AlertRules.Read facts = jdbc.execute(connection -> {
                 var statement = connection.prepareStatement("""
                         WITH accessed AS (
                             INSERT INTO %1$s.audit_event (event_id, global_index, kind, occurred_at, user_id, role,
                                 organisation, patient, basis, grant_id, emergency_id, purpose, channel, record_view,
-                                policy_version, receipt, disclosed_count, withheld_count)
-                            VALUES (?, ?, 'ACCESSED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, string_to_array(?, ','), ?, ?)
+                                policy_version, receipt, disclosed_count, withheld_count, disclosed_entries,
+                                disclosed_versions, disclosed_sections)
+                            VALUES (?, ?, 'ACCESSED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, string_to_array(?, ','), ?, ?,
+                                    ?::uuid[], ?::int[], %2$s)
                             ON CONFLICT (event_id) DO NOTHING
-                            RETURNING event_id, global_index, occurred_at, patient),
-                        disclosed AS (
-                            INSERT INTO %1$s.access_disclosure (access_event_id, global_index, occurred_at, patient,
-                                entry_id, version, section)
-                            SELECT a.event_id, a.global_index, a.occurred_at, a.patient, d.entry_id, d.version,
-                                   ae.section
-                            FROM accessed a, unnest(?::uuid[], ?::int[]) AS d(entry_id, version)
-                            LEFT JOIN %1$s.audit_entry ae ON ae.entry_id = d.entry_id
-                            ON CONFLICT (access_event_id, entry_id) DO NOTHING)
-                        SELECT EXISTS (SELECT 1 FROM accessed)""".formatted(s) + (!staff ? "" : """
+                            RETURNING event_id)
+                        SELECT EXISTS (SELECT 1 FROM accessed)""".formatted(s, disclosed == null ? "NULL"
+                        : Disclosures.sectionsSql(s)) + (!staff ? "" : """
                         ,
                                (SELECT surname FROM %1$s.audit_staff WHERE user_id = ?) AS reader_surname,
                                (SELECT surname FROM %1$s.audit_patient_name WHERE patient = ? AND global_index < ?
@@ -151,12 +143,16 @@ public class AuditTrailProjection {
                         name(e.basis()), e.grant() == null ? null : e.grant().value(),
                         e.emergency() == null ? null : e.emergency().value(), name(e.purpose()), name(e.channel()),
                         name(e.view()), e.policyVersion(), csv(e.receipt()), size(e.disclosed()), e.withheld(),
-                        connection.createArrayOf("uuid", entries), connection.createArrayOf("integer", versions)};
+                        disclosed == null ? null : connection.createArrayOf("uuid", disclosed.entries()),
+                        disclosed == null ? null : connection.createArrayOf("integer", disclosed.versions())};
                 Object[] alertArguments = {user, patient, index, patient, user, index, patient, user, index,
                         org(e.by()), index};
                 int p = 1;
                 for (Object argument : arguments) {
                     statement.setObject(p++, argument);
+                }
+                if (disclosed != null) { // the sections' subquery
+                    statement.setObject(p++, arguments[arguments.length - 2]);
                 }
                 if (staff) {
                     for (Object argument : alertArguments) {
@@ -211,37 +207,31 @@ public class AuditTrailProjection {
     void on(RecordPreviewed e, EventMessage<?> message) {
         long index = index(message);
         String id = message.getIdentifier();
+        Disclosures disclosed = e.contentShown() ? Disclosures.of(e.disclosed()) : null;
         for (String s : targets(message.getIdentifier())) {
-            int inserted = jdbc.update("""
-                    INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role, organisation,
-                        patient, basis, purpose, channel, record_view, policy_version, receipt, disclosed_count,
-                        withheld_count, refusal_reason, subject)
-                    VALUES (?, ?, 'PREVIEWED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, string_to_array(?, ','), ?, ?, ?, ?)
-                    ON CONFLICT (event_id) DO NOTHING""".formatted(s),
-                    id, index, ts(e.at()), e.by().user().value(), e.by().role().name(), org(e.by()),
-                    nhs(e.patient()), null, name(e.purpose()), name(e.channel()),
-                    RecordView.PREVIEW.name(), e.policyVersion(), csv(e.receipt()), size(e.disclosed()), e.withheld(),
-                    null, e.asRole().name() + "@" + e.asOrganisation().value());
-            List<DisclosedEntry> disclosed = e.disclosed() == null ? List.of() : e.disclosed();
-            if (inserted == 0 || !e.contentShown() || disclosed.isEmpty()) {
-                continue;
-            }
-            UUID[] entries = disclosed.stream().map(d -> d.entry().value()).toArray(UUID[]::new);
-            Integer[] versions = disclosed.stream().map(DisclosedEntry::version).toArray(Integer[]::new);
             jdbc.update(connection -> {
                 var insert = connection.prepareStatement("""
-                        INSERT INTO %1$s.access_disclosure (access_event_id, global_index, occurred_at, patient,
-                            entry_id, version, section)
-                        SELECT ?, ?, ?, ?, d.entry_id, d.version, ae.section
-                        FROM unnest(?::uuid[], ?::int[]) AS d(entry_id, version)
-                        LEFT JOIN %1$s.audit_entry ae ON ae.entry_id = d.entry_id
-                        ON CONFLICT (access_event_id, entry_id) DO NOTHING""".formatted(s));
-                insert.setObject(1, id);
-                insert.setLong(2, index);
-                insert.setObject(3, ts(e.at()));
-                insert.setObject(4, nhs(e.patient()));
-                insert.setArray(5, connection.createArrayOf("uuid", entries));
-                insert.setArray(6, connection.createArrayOf("integer", versions));
+                        INSERT INTO %s.audit_event (event_id, global_index, kind, occurred_at, user_id, role,
+                            organisation, patient, basis, purpose, channel, record_view, policy_version, receipt,
+                            disclosed_count, withheld_count, refusal_reason, subject, disclosed_entries,
+                            disclosed_versions, disclosed_sections)
+                        VALUES (?, ?, 'PREVIEWED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, string_to_array(?, ','), ?, ?, ?, ?,
+                                ?::uuid[], ?::int[], %s)
+                        ON CONFLICT (event_id) DO NOTHING""".formatted(s, disclosed == null ? "NULL"
+                        : Disclosures.sectionsSql(s)));
+                Object entries = disclosed == null ? null : connection.createArrayOf("uuid", disclosed.entries());
+                Object[] arguments = {id, index, ts(e.at()), e.by().user().value(), e.by().role().name(),
+                        org(e.by()), nhs(e.patient()), null, name(e.purpose()), name(e.channel()),
+                        RecordView.PREVIEW.name(), e.policyVersion(), csv(e.receipt()), size(e.disclosed()),
+                        e.withheld(), null, e.asRole().name() + "@" + e.asOrganisation().value(), entries,
+                        disclosed == null ? null : connection.createArrayOf("integer", disclosed.versions())};
+                int p = 1;
+                for (Object argument : arguments) {
+                    insert.setObject(p++, argument);
+                }
+                if (disclosed != null) { // the sections' subquery
+                    insert.setObject(p, entries);
+                }
                 return insert;
             });
         }

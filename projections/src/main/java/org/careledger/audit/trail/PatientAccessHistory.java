@@ -117,8 +117,8 @@ public class PatientAccessHistory {
         }
         Map<String, TreeSet<Section>> sections = new LinkedHashMap<>();
         jdbc.query("""
-                SELECT access_event_id, section FROM access_disclosure
-                 WHERE access_event_id = ANY (string_to_array(?, ',')) AND section IS NOT NULL""", rs -> {
+                SELECT e.event_id, section FROM audit_event e, unnest(e.disclosed_sections) AS section
+                 WHERE e.event_id = ANY (string_to_array(?, ','))""", rs -> {
             sections.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(Section.valueOf(rs.getString(2)));
         }, String.join(",", rows.stream().map(Access::eventId).toList()));
         return rows.stream().map(r -> new Access(r.eventId(), r.globalIndex(), r.at(), r.kind(), r.user(), r.name(),
