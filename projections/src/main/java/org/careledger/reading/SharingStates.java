@@ -18,6 +18,7 @@ import org.careledger.shared.Role;
 import org.careledger.shared.Section;
 import org.careledger.shared.TeamId;
 import org.careledger.shared.UserId;
+import org.careledger.audit.trail.AuditGenerations;
 import org.careledger.storage.LedgerJson;
 import org.careledger.views.ViewTables;
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -115,7 +116,9 @@ public class SharingStates {
      * One round trip for the reader's teams, what nearly every patient has (registration, consents, dissent) and
      * whether there is anything rarer (grants, emergencies), which {@link #complete} then loads by its own query: five
      * round trips per load were a third of a command's waiting, and the teams' own a further eighth (issue 10). Its
-     * parameters are {@link #stateArguments}; a read sends it in the same round trip as its other statements.
+     * last column is the audit trail's writable generations, which {@link #complete} binds to the transaction, so
+     * that the read's or the command's audit rows need no round trip to find them. Its parameters are
+     * {@link #stateArguments}; a read sends it in the same round trip as its other statements.
      */
     static final String STATE = """
             SELECT p.registered_practice, p.registration_event, p.demographics::text,
@@ -125,10 +128,11 @@ public class SharingStates {
                    EXISTS (SELECT 1 FROM view_grant g WHERE g.nhs_number = n.nhs),
                    EXISTS (SELECT 1 FROM view_emergency e WHERE e.nhs_number = n.nhs),
                    (SELECT array_agg(m.team_id) FROM view_team_member m JOIN view_team t ON t.team_id = m.team_id
-                      WHERE m.user_id = n.reader AND t.organisation = n.organisation)
+                      WHERE m.user_id = n.reader AND t.organisation = n.organisation),
+                   %s
             FROM (SELECT ?::char(10) AS nhs, ?::uuid AS reader, ?::text AS organisation) n
             LEFT JOIN view_patient p ON p.nhs_number = n.nhs
-            LEFT JOIN view_dissent d ON d.nhs_number = n.nhs""";
+            LEFT JOIN view_dissent d ON d.nhs_number = n.nhs""".formatted(AuditGenerations.WRITABLE_COLUMN);
 
     /** The parameters of {@link #STATE}: the patient, and the reader and organisation whose teams apply. */
     static Object[] stateArguments(Reader reader, NhsNumber patient) {
@@ -142,11 +146,14 @@ public class SharingStates {
         java.sql.Array teams = rs.getArray(9);
         return new Object[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 rs.getObject(5) == null ? null : rs.getBoolean(5), rs.getString(6), rs.getBoolean(7),
-                rs.getBoolean(8), teams == null ? null : (UUID[]) teams.getArray()};
+                rs.getBoolean(8), teams == null ? null : (UUID[]) teams.getArray(),
+                (String[]) rs.getArray(10).getArray()};
     }
 
     /** The reader and the patient's sharing state from a {@link #row}, with the rarer parts loaded when present. */
     ReaderAndState complete(Object[] row, Reader reader, NhsNumber patient) {
+        // the audit generations this transaction's audit rows go to, read with the state (no round trip of its own)
+        AuditGenerations.bindToTransaction((String[]) row[9]);
         String nhs = patient.value();
         OdsCode practice = row[0] == null ? null : OdsCode.of((String) row[0]);
         String registrationEvent = (String) row[1];

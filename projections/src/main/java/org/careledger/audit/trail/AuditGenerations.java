@@ -3,6 +3,8 @@ package org.careledger.audit.trail;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.List;
@@ -32,6 +34,41 @@ public class AuditGenerations {
 
     private static final String WRITABLE = """
             SELECT schema_name FROM audit_generation WHERE state IN ('ACTIVE', 'BUILDING') ORDER BY generation""";
+
+    /**
+     * {@link #WRITABLE} as one column, which a read or a command selects with its first query of the views
+     * ({@code SharingStates.STATE}) and hands to its transaction ({@link #bindToTransaction}): its audit rows then
+     * need no round trip of their own to learn where to go (issue 10). Read at any point of the transaction, the
+     * answer is as good as at its end: a rebuild's new generation is either visible to every statement of a
+     * transaction that began after it was committed, or the rebuild waits for the transaction to end and replays its
+     * events ({@link AuditTrailRebuild}); a switch only retires a generation, which may take a row more.
+     */
+    public static final String WRITABLE_COLUMN = "ARRAY(" + WRITABLE + ")";
+
+    /** The key of the writable generations bound to a Spring transaction. */
+    private static final Object BOUND = new Object();
+
+    /** Binds the writable generations read by this transaction ({@link #WRITABLE_COLUMN}) to it; no-op outside one. */
+    public static void bindToTransaction(String[] schemas) {
+        if (schemas == null || !TransactionSynchronizationManager.isSynchronizationActive()
+                || TransactionSynchronizationManager.hasResource(BOUND)) {
+            return;
+        }
+        List<String> checked = java.util.Arrays.stream(schemas).map(AuditGenerations::checked).toList();
+        TransactionSynchronizationManager.bindResource(BOUND, checked);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(BOUND);
+            }
+        });
+    }
+
+    /** The writable generations this transaction has read ({@link #bindToTransaction}), or null. */
+    @SuppressWarnings("unchecked")
+    public static List<String> boundToTransaction() {
+        return (List<String>) TransactionSynchronizationManager.getResource(BOUND);
+    }
 
     /** The schemas the projection writes to: the active one and, during a rebuild, the one being built. */
     public List<String> writable() {

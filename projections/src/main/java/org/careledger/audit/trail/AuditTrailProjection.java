@@ -103,50 +103,55 @@ public class AuditTrailProjection {
 
     @EventHandler
     void on(RecordAccessed e, EventMessage<?> message) {
-        long index = index(message);
+        Placement at = place(message);
         String id = message.getIdentifier();
         Disclosures disclosed = Disclosures.of(e.disclosed());
         boolean staff = e.by().role().isStaff();
         UUID user = e.by().user().value();
         String patient = nhs(e.patient());
-        for (String s : targets(message.getIdentifier())) {
+        Long index = at.index();
+        for (String s : at.targets()) {
             // One statement for the read's row with its disclosures (ADR 32: arrays on the row; a row per
             // disclosed entry, ~200 per record, was most of the database's work in an open) and the facts its alert
             // rules compare (a staff reader's; read from before the read's index, so the row inserted here does not
-            // count): one round trip, not three (issue 10).
-            AlertRules.Read facts = jdbc.execute(connection -> {
+            // count): one round trip, not three (issue 10). Every column it returns has a fixed width (the surnames as
+            // `name`, 63 bytes, which is more than any surname the same-surname rule compares): pgjdbc sends an empty
+            // Sync, a round trip of its own, before a prepared statement whose row size it cannot bound.
+            Filed filed = jdbc.execute(connection -> {
                 var statement = connection.prepareStatement("""
                         WITH accessed AS (
                             INSERT INTO %1$s.audit_event (event_id, global_index, kind, occurred_at, user_id, role,
                                 organisation, patient, basis, grant_id, emergency_id, purpose, channel, record_view,
                                 policy_version, receipt, disclosed_count, withheld_count, disclosed_entries,
                                 disclosed_versions, disclosed_sections)
-                            VALUES (?, ?, 'ACCESSED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, string_to_array(?, ','), ?, ?,
-                                    ?::uuid[], ?::int[], %2$s)
+                            VALUES (?, %3$s, 'ACCESSED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, string_to_array(?, ','),
+                                    ?, ?, ?::uuid[], ?::int[], %2$s)
                             ON CONFLICT (event_id) DO NOTHING
-                            RETURNING event_id)
-                        SELECT EXISTS (SELECT 1 FROM accessed)""".formatted(s, disclosed == null ? "NULL"
-                        : Disclosures.sectionsSql(s)) + (!staff ? "" : """
+                            RETURNING event_id, global_index)
+                        SELECT EXISTS (SELECT 1 FROM accessed), (SELECT global_index FROM accessed)"""
+                        .formatted(s, disclosed == null ? "NULL" : Disclosures.sectionsSql(s), indexValue(at))
+                        + (!staff ? "" : """
                         ,
-                               (SELECT surname FROM %1$s.audit_staff WHERE user_id = ?) AS reader_surname,
-                               (SELECT surname FROM %1$s.audit_patient_name WHERE patient = ? AND global_index < ?
+                               (SELECT surname::name FROM %1$s.audit_staff WHERE user_id = ?) AS reader_surname,
+                               (SELECT surname::name FROM %1$s.audit_patient_name WHERE patient = ?
+                                   AND global_index < (SELECT global_index FROM accessed)
                                  ORDER BY global_index DESC LIMIT 1) AS patient_surname,
                                EXISTS (SELECT 1 FROM %1$s.audit_event WHERE patient = ? AND role = 'PATIENT'
-                                          AND user_id = ? AND global_index < ?) AS own,
+                                          AND user_id = ? AND global_index < (SELECT global_index FROM accessed)) AS own,
                                EXISTS (SELECT 1 FROM %1$s.audit_event p
                                         WHERE p.patient = ? AND p.role = 'PATIENT' AND p.user_id <> ?
-                                          AND p.global_index < ?
+                                          AND p.global_index < (SELECT global_index FROM accessed)
                                           AND EXISTS (SELECT 1 FROM %1$s.audit_event st
                                                        WHERE st.user_id = p.user_id AND st.organisation = ?
-                                                         AND st.global_index < ?)) AS colleague""".formatted(s)));
-                Object[] arguments = {id, index, ts(e.at()), user, e.by().role().name(), org(e.by()), patient,
+                                                         AND st.global_index < (SELECT global_index FROM accessed)))
+                                      AS colleague""".formatted(s)));
+                Object[] arguments = {id, indexArgument(at, id), ts(e.at()), user, e.by().role().name(), org(e.by()), patient,
                         name(e.basis()), e.grant() == null ? null : e.grant().value(),
                         e.emergency() == null ? null : e.emergency().value(), name(e.purpose()), name(e.channel()),
                         name(e.view()), e.policyVersion(), csv(e.receipt()), size(e.disclosed()), e.withheld(),
                         disclosed == null ? null : connection.createArrayOf("uuid", disclosed.entries()),
                         disclosed == null ? null : connection.createArrayOf("integer", disclosed.versions())};
-                Object[] alertArguments = {user, patient, index, patient, user, index, patient, user, index,
-                        org(e.by()), index};
+                Object[] alertArguments = {user, patient, patient, user, patient, user, org(e.by())};
                 int p = 1;
                 for (Object argument : arguments) {
                     statement.setObject(p++, argument);
@@ -166,15 +171,20 @@ public class AuditTrailProjection {
                     if (!rs.getBoolean(1)) {
                         return null; // already written: a replay into this generation
                     }
-                    return !staff ? NO_RULES : new AlertRules.Read(e.by().role(), e.at(), rs.getString(2),
-                            rs.getString(3), rs.getBoolean(4), rs.getBoolean(5));
+                    return new Filed(rs.getLong(2), !staff ? NO_RULES : new AlertRules.Read(e.by().role(), e.at(),
+                            rs.getString(3), rs.getString(4), rs.getBoolean(5), rs.getBoolean(6)));
                 }
             });
-            if (facts != null && facts != NO_RULES) {
-                alertsForAccess(s, e, id, index, facts);
+            if (filed != null && filed.facts() != NO_RULES) {
+                alertsForAccess(s, e, id, filed.index(), filed.facts());
             }
+            index = filed == null ? index : Long.valueOf(filed.index());
         }
         log.debug("audit: access {} at index {}", id, index);
+    }
+
+    /** A read's row as its statement filed it: at which index, and the facts its alert rules compare. */
+    private record Filed(long index, AlertRules.Read facts) {
     }
 
     @EventHandler
@@ -375,12 +385,13 @@ public class AuditTrailProjection {
 
     @EventHandler
     void on(EntryRecorded e, EventMessage<?> message) {
-        long index = index(message);
-        for (String s : targets(message.getIdentifier())) {
+        Placement at = place(message);
+        for (String s : at.targets()) {
             BulkScope.update(jdbc, """
-                    INSERT INTO %s.audit_entry (entry_id, patient, section, global_index) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (entry_id) DO NOTHING""".formatted(s),
-                    e.entry().value(), nhs(e.patient()), e.section().name(), index);
+                    INSERT INTO %s.audit_entry (entry_id, patient, section, global_index) VALUES (?, ?, ?, %s)
+                    ON CONFLICT (entry_id) DO NOTHING""".formatted(s, indexValue(at)),
+                    e.entry().value(), nhs(e.patient()), e.section().name(),
+                    indexArgument(at, message.getIdentifier()));
         }
     }
 
@@ -666,6 +677,38 @@ public class AuditTrailProjection {
      * the row the event store has just inserted in this same transaction (the store appends before it hands the
      * events to subscribing processors).
      */
+
+    /**
+     * Where an event's trail rows go, and its index: given (a replay, a bulk run, or a transaction that has not read
+     * the writable generations), or null when the statement that writes the row takes it from the event row the store
+     * has just inserted ({@link #indexValue}): a read's and a command's transaction read the writable generations with
+     * their sharing state ({@link AuditGenerations#WRITABLE_COLUMN}), so they need no round trip for either.
+     */
+    private record Placement(Long index, List<String> targets) {
+    }
+
+    private Placement place(EventMessage<?> message) {
+        List<String> bound = AuditGenerations.boundToTransaction();
+        boolean tracked = message instanceof TrackedEventMessage<?> t && t.trackingToken() != null;
+        if (bound != null && !tracked && replayTarget.get() == null && !BulkScope.active()) {
+            return new Placement(null, bound);
+        }
+        long index = index(message);
+        return new Placement(index, targets(message.getIdentifier()));
+    }
+
+    /**
+     * The SQL of the event's index in its row's INSERT: a parameter, or the event row's own (NULL when the ledger
+     * does not hold the event, which the trail's NOT NULL index column refuses: nothing is filed without it).
+     */
+    private static String indexValue(Placement at) {
+        return at.index() != null ? "?" : "(SELECT global_index FROM domain_event_entry WHERE event_identifier = ?)";
+    }
+
+    /** The parameter of {@link #indexValue}. */
+    private static Object indexArgument(Placement at, String eventId) {
+        return at.index() != null ? at.index() : eventId;
+    }
 
     long index(EventMessage<?> message) {
         pendingTargets.remove(); // only ever handed from this event's index() to its own targets()
