@@ -143,6 +143,11 @@ public class EventStoreConfiguration {
                 .schema(eventSchema)
                 .dataType(byte[].class)
                 .batchSize(properties.batchSize())
+                // An aggregate's events are read by ranges of sequence numbers ([n, n + batchSize)); Axon's JDBC engine
+                // reads on until a range comes back empty, in case of gaps. The ledger has none (Axon numbers an
+                // aggregate's events one by one, the bulk path likewise, and nothing is ever deleted), so a short
+                // range is the last: one round trip fewer for every aggregate not in the cache (issue 10).
+                .finalAggregateBatchPredicate(batch -> batch.size() < properties.batchSize())
                 // made explicit: the database timeouts (AppendTransactionBounds) must stay below it
                 .gapTimeout(Math.toIntExact(properties.gapTimeout().toMillis()))
                 .build();
