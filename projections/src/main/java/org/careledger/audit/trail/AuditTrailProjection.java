@@ -137,7 +137,8 @@ public class AuditTrailProjection {
                                    AND global_index < (SELECT global_index FROM accessed)
                                  ORDER BY global_index DESC LIMIT 1) AS patient_surname,
                                EXISTS (SELECT 1 FROM %1$s.audit_event WHERE patient = ? AND role = 'PATIENT'
-                                          AND user_id = ? AND global_index < (SELECT global_index FROM accessed)) AS own,
+                                          AND user_id = ? AND global_index < (SELECT global_index FROM accessed))
+                                      AS own,
                                EXISTS (SELECT 1 FROM %1$s.audit_event p
                                         WHERE p.patient = ? AND p.role = 'PATIENT' AND p.user_id <> ?
                                           AND p.global_index < (SELECT global_index FROM accessed)
@@ -145,8 +146,8 @@ public class AuditTrailProjection {
                                                        WHERE st.user_id = p.user_id AND st.organisation = ?
                                                          AND st.global_index < (SELECT global_index FROM accessed)))
                                       AS colleague""".formatted(s)));
-                Object[] arguments = {id, indexArgument(at, id), ts(e.at()), user, e.by().role().name(), org(e.by()), patient,
-                        name(e.basis()), e.grant() == null ? null : e.grant().value(),
+                Object[] arguments = {id, indexArgument(at, id), ts(e.at()), user, e.by().role().name(),
+                        org(e.by()), patient, name(e.basis()), e.grant() == null ? null : e.grant().value(),
                         e.emergency() == null ? null : e.emergency().value(), name(e.purpose()), name(e.channel()),
                         name(e.view()), e.policyVersion(), csv(e.receipt()), size(e.disclosed()), e.withheld(),
                         disclosed == null ? null : connection.createArrayOf("uuid", disclosed.entries()),
@@ -673,12 +674,6 @@ public class AuditTrailProjection {
     public static final String GLOBAL_INDEXES = "audit-trail-global-indexes";
 
     /**
-     * The event's global index: from the tracking token when the event is replayed from the ledger, otherwise from
-     * the row the event store has just inserted in this same transaction (the store appends before it hands the
-     * events to subscribing processors).
-     */
-
-    /**
      * Where an event's trail rows go, and its index: given (a replay, a bulk run, or a transaction that has not read
      * the writable generations), or null when the statement that writes the row takes it from the event row the store
      * has just inserted ({@link #indexValue}): a read's and a command's transaction read the writable generations with
@@ -710,6 +705,11 @@ public class AuditTrailProjection {
         return at.index() != null ? at.index() : eventId;
     }
 
+    /**
+     * The event's global index: from the tracking token when the event is replayed from the ledger, otherwise from
+     * the row the event store has just inserted in this same transaction (the store appends before it hands the
+     * events to subscribing processors).
+     */
     long index(EventMessage<?> message) {
         pendingTargets.remove(); // only ever handed from this event's index() to its own targets()
         if (message instanceof TrackedEventMessage<?> tracked && tracked.trackingToken() != null) {
