@@ -116,6 +116,17 @@ class AuditTrailStorageTest extends LedgerDatabaseTest {
             assertThat(jdbc.queryForObject("SELECT count(*) FROM (SELECT * FROM %2$s.%3$s EXCEPT SELECT * FROM %1$s.%3$s) d"
                     .formatted(before.schema(), after.schema(), table), Long.class)).as(table).isZero();
         }
+        // both generations have the index the alert rules' facts need (V84), and the facts' question uses it: a
+        // staff read's cost must not grow with the number of times the record has been read
+        for (String schema : List.of(before.schema(), after.schema())) {
+            assertThat(jdbc.queryForList("SELECT indexname FROM pg_indexes WHERE schemaname = ? AND tablename = "
+                    + "'audit_event'", String.class, schema)).as(schema).contains("audit_event_patient_reads");
+            String plan = String.join("\n", jdbc.queryForList("""
+                    EXPLAIN SELECT EXISTS (SELECT 1 FROM %s.audit_event WHERE patient = ? AND role = 'PATIENT'
+                                             AND user_id = ? AND global_index < ?)""".formatted(schema), String.class,
+                    patient.value(), java.util.UUID.randomUUID(), Long.MAX_VALUE));
+            assertThat(plan).as(schema).contains("audit_event_patient_reads");
+        }
         // the views now read the new generation
         assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event", Long.class))
                 .isEqualTo(count(after.schema(), "audit_event"));
