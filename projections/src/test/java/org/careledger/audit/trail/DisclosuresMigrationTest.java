@@ -84,6 +84,30 @@ class DisclosuresMigrationTest {
     }
 
     @Test
+    void aDisclosureWithoutItsReadStopsTheMigrationAndNothingChanges() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+            DataSource db = postgres.getPostgresDatabase();
+            flyway(db, "82");
+            JdbcTemplate jdbc = new JdbcTemplate(db);
+            entry(jdbc, "audit_g1", LOW, "MEDICATIONS");
+            read(jdbc, "audit_g1", "read-1", 10);
+            disclosure(jdbc, "audit_g1", "read-1", 10, LOW, 1, "MEDICATIONS");
+            disclosure(jdbc, "audit_g1", "no-such-read", 11, LOW, 1, "MEDICATIONS"); // nowhere to move it
+
+            assertThatThrownBy(() -> flyway(db, null)).hasMessageContaining("1 disclosures moved onto their reads, 2 "
+                    + "expected");
+
+            // the migration's transaction rolled back: the rows, the table and the schema version are as they were
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_g1.access_disclosure", Long.class)).isEqualTo(2);
+            assertThat(jdbc.queryForObject("""
+                    SELECT count(*) FROM information_schema.columns WHERE table_schema = 'audit_g1'
+                       AND table_name = 'audit_event' AND column_name = 'disclosed_entries'""", Long.class)).isZero();
+            assertThat(jdbc.queryForObject("SELECT max(version::int) FROM flyway_schema_history WHERE success",
+                    Integer.class)).isEqualTo(82);
+        }
+    }
+
+    @Test
     void theProjectionsOrderIsTheDatabasesAndARepeatIsKeptOnce() throws Exception {
         List<DisclosedEntry> disclosed = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
