@@ -1,5 +1,6 @@
 package org.careledger.api;
 
+import org.careledger.api.bench.BenchHttpCommand;
 import org.careledger.ops.CareLedgerCli;
 import org.springframework.boot.SpringApplication;
 import picocli.CommandLine;
@@ -15,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * The one executable jar. With no argument, or with only Spring-style {@code --key=value} arguments, it runs the
  * server (the web application), as {@code server} does; {@code --help}, {@code help <command>}, {@code --version}
- * and the ops commands ({@code demo}, {@code replay}, benchmarks) go to the command line ({@link CareLedgerCli}),
+ * and the ops commands ({@code demo}, {@code replay}, benchmarks; and {@code bench-http}, which needs the web
+ * application) go to the command line ({@link CareLedgerCli}),
  * which answers help, version and bad input (an unknown command: exit 2) without starting anything.
  */
 public final class CareLedger {
@@ -43,6 +45,9 @@ public final class CareLedger {
         ServerCommand serverCommand = new ServerCommand(server);
         CommandLine cli = CareLedgerCli.commandLine(out, err);
         cli.addSubcommand("server", serverCommand);
+        cli.addSubcommand("bench-http", new BenchHttpCommand());
+        cli.setOut(out); // again: picocli gives the streams only to the subcommands it already has
+        cli.setErr(err);
         int code = cli.execute(given);
         return serverCommand.started ? SERVING : code;
     }

@@ -20,7 +20,7 @@ class CareLedgerTest {
 
     private static final List<String> COMMANDS = List.of("help", "demo", "replay", "bench-commands", "bench-reads",
             "bench-rebuild", "bench-load", "bench-verify", "bench-search", "audit-check", "verify",
-            "check-proof", "import", "server");
+            "check-proof", "import", "server", "bench-http");
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();

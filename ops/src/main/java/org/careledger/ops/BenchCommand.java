@@ -50,6 +50,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "2", description = "Alternations of baseline and ledger per thread count (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "After the measured rows, a JDK Flight Recorder profile of one more commands phase at the most "
+                    + "threads (default: on). Never during the measured rows: the recording slows the commands more than "
+                    + "the baseline's plain transactions and would skew the ratios.")
+    boolean profile;
+
     @Unmatched
     List<String> springArgs = new ArrayList<>();
 
@@ -85,23 +91,28 @@ final class BenchCommand implements Callable<Integer> {
             out.println("| threads | round | same-rows tx/s | tx p50 ms | tx p99 ms | commands/s | cmd p50 ms | cmd p99 ms "
                     + "| ratio commands/same-rows |");
             out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-            Profile jfr = Profile.start();
             try {
                 for (int t : threads) {
                     for (int round = 1; round <= rounds; round++) {
                         CommandBenchmark.Result raw = bench.sameRows(t, warmUp, measure);
-                        long from = System.currentTimeMillis();
                         CommandBenchmark.Result cmd = bench.commands(t, warmUp, measure);
-                        jfr.window(from, System.currentTimeMillis());
                         out.println(String.format(Locale.ROOT, "| %d | %d | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f |",
                                 t, round, raw.perSecond(), raw.p50Millis(), raw.p99Millis(),
                                 cmd.perSecond(), cmd.p50Millis(), cmd.p99Millis(), cmd.perSecond() / raw.perSecond()));
                         out.flush();
                     }
                 }
+                if (profile) {
+                    int most = threads.stream().mapToInt(i -> i).max().orElse(1);
+                    try (Profile jfr = Profile.start()) {
+                        long from = System.currentTimeMillis();
+                        bench.commands(most, Duration.ZERO, measure);
+                        jfr.window(from, System.currentTimeMillis());
+                        out.println("JFR profile of one more commands phase (" + most + " threads, not measured above):");
+                        jfr.topFrames(15).forEach(out::println);
+                    }
+                }
             } finally {
-                jfr.topFrames(15).forEach(out::println);
-                jfr.close();
                 bench.dropSameRows();
             }
             out.println(RunInfo.memory() + " (end of run)");

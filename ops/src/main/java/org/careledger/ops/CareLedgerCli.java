@@ -74,7 +74,7 @@ public final class CareLedgerCli {
      * The arguments a subcommand did not match, checked to be Spring properties ({@code --spring.datasource.url=...})
      * that pass through to the ledger; anything else is bad input.
      */
-    static String[] springArguments(CommandSpec spec, List<String> unmatched) {
+    public static String[] springArguments(CommandSpec spec, List<String> unmatched) {
         for (String arg : unmatched) {
             if (!SPRING_PROPERTY.matcher(arg).matches()) {
                 throw new ParameterException(spec.commandLine(), "unknown option or argument: " + arg);
@@ -84,7 +84,7 @@ public final class CareLedgerCli {
     }
 
     /** The command line as given ({@code careledger <command> <args>}), to print beside benchmark figures. */
-    static String asGiven(CommandSpec spec) {
+    public static String asGiven(CommandSpec spec) {
         StringBuilder line = new StringBuilder("careledger");
         for (String arg : spec.commandLine().getParseResult().originalArgs()) {
             line.append(' ').append(arg.matches("[\\w./:=,@+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");

@@ -51,6 +51,11 @@ public final class RunInfo {
         return settings.toString();
     }
 
+    /** {@link #database(DataSource)} of the application's data source (for callers that do not touch JDBC). */
+    public static String database(org.springframework.beans.factory.BeanFactory application) throws SQLException {
+        return database(application.getBean(DataSource.class));
+    }
+
     /** CPU time of this whole process (all threads) so far, in nanoseconds. */
     public static long processCpuNanos() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
