@@ -28,9 +28,11 @@ public class RegistersProjection {
     private static final Logger log = LoggerFactory.getLogger(RegistersProjection.class);
 
     private final JdbcTemplate jdbc;
+    private final SignInDirectory signIn;
 
-    public RegistersProjection(JdbcTemplate jdbc) {
+    public RegistersProjection(JdbcTemplate jdbc, SignInDirectory signIn) {
         this.jdbc = jdbc;
+        this.signIn = signIn;
     }
 
     @EventHandler
@@ -71,6 +73,7 @@ public class RegistersProjection {
     void on(RoleAssignmentEnded event) {
         BulkScope.update(jdbc, "DELETE FROM role_assignment WHERE user_id = ? AND role = ? AND ods_code = ?",
                 event.user().value(), event.role().name(), event.organisation().value());
+        signIn.changedWhenCommitted();
         log.debug("register: {} no longer {} at {}", event.user(), event.role(), event.organisation());
     }
 
