@@ -125,14 +125,18 @@ public final class Profile implements AutoCloseable {
         return lines;
     }
 
-    /** A client thread of the harness parked waiting for work (the open loop's pool), not for the subject. */
+    /**
+     * A client thread of the harness parked waiting for work (the open loop's pool), not for the subject; or the
+     * sign-in notifications' listener waiting for a notification (idle, ADR 34).
+     */
     private static boolean inHarnessWait(RecordedEvent e) {
         List<RecordedFrame> frames = e.getStackTrace().getFrames();
         for (RecordedFrame f : frames) {
             String n = name(f);
             if (n.startsWith("java.util.concurrent.ThreadPoolExecutor.getTask")
                     || n.startsWith("org.careledger.ops.bench.OpenLoop.run")
-                    || n.startsWith("org.careledger.ops.bench.ClosedLoop.waitUntil")) {
+                    || n.startsWith("org.careledger.ops.bench.ClosedLoop.waitUntil")
+                    || n.startsWith("org.careledger.registers.SignInNotifications.listen")) {
                 return true;
             }
         }
