@@ -8,7 +8,10 @@
 # then:  B=http://127.0.0.1:18200 ops/bench-http.sh [requests-per-client]
 # It registers 17 new test-range patients (one with 200 entries, 16 for the concurrent writers) in that ledger.
 # Prints a Markdown table: latency is curl's time_total per request (connection reused within a client). A warm-up
-# (WARMUP requests of each kind on its own patient, default 150, 0 for none) runs first and is not measured.
+# (WARMUP requests of each kind on its own patient, default 1000, 0 for none; more does not fit in one curl command
+# line) runs first and is not measured: on 2 cores the HTTP stack is still being compiled after a few hundred
+# requests (docs/benchmarks.md, "bench-http").
+# For HTTP against the same calls in process, in one JVM, use `careledger bench-http` instead.
 set -euo pipefail
 B=${B:-http://127.0.0.1:18200}
 N=${1:-50}
@@ -72,7 +75,7 @@ get_many() { # $1 client, $URL
 # warm-up (not measured): the JIT compiles the hot paths during the first few hundred requests of each kind, so the
 # measured rows describe a server that has been running, as a clinic's would be
 WARM=$(nhs); register "$WARM"
-WARMUP=${WARMUP:-150}
+WARMUP=${WARMUP:-1000}
 if [ "$WARMUP" -gt 0 ]; then
   WRITERS=("" "$WARM"); PER=$((WARMUP - 1)); record_entries 1 > /dev/null
   for URL in "$B/api/patients/$WARM/record?purpose=DIRECT_CARE" "$B/fhir/Patient/$WARM/\$everything?purpose=DIRECT_CARE" \
