@@ -6,7 +6,10 @@ import org.careledger.api.problem.ProblemResponses;
 import org.careledger.registers.SignInDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -22,6 +25,7 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import static org.careledger.shared.Role.ADMINISTRATOR;
@@ -187,6 +191,24 @@ public class SecurityConfiguration {
             throw new IllegalArgumentException("careledger.security.clock-skew must be 0s to " + MAX_CLOCK_SKEW.toSeconds() + "s");
         }
         return new JwtTimestampValidator(skew);
+    }
+
+    /**
+     * Every token decoder, the development provider's or the one Spring Boot builds for a real issuer, remembers the
+     * tokens it verified ({@link VerifiedTokens}, ADR 35), re-checking their lifetime with {@link #tokenTimestamps}
+     * on every use. Static: a post-processor is made before the configuration's other beans.
+     */
+    @Bean
+    static BeanPostProcessor verifiedTokens(ObjectProvider<OAuth2TokenValidator<Jwt>> tokenTimestamps) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                if (bean instanceof JwtDecoder decoder && !(bean instanceof VerifiedTokens)) {
+                    return new VerifiedTokens(decoder, tokenTimestamps.getObject(), Clock.systemUTC());
+                }
+                return bean;
+            }
+        };
     }
 
     /** Everything outside the API and the identity provider: the web application, documentation, health and metrics. */

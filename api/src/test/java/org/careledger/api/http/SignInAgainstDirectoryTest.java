@@ -35,6 +35,17 @@ class SignInAgainstDirectoryTest extends ApiTest {
 
     @Autowired
     JWKSource<SecurityContext> signingKey;
+    @Autowired
+    org.springframework.security.oauth2.jwt.JwtDecoder decoder;
+
+    @Test
+    void theApisTokenDecoderRemembersVerifiedTokens() {
+        // ADR 35: the decoder the resource server uses is wrapped (VerifiedTokensTest checks what wrapping means)
+        assertThat(decoder).isInstanceOf(org.careledger.api.security.VerifiedTokens.class);
+        String token = issued("gp");
+        assertThat(whoami(token).status()).isEqualTo(200);
+        assertThat(decoder.decode(token)).isSameAs(decoder.decode(token));
+    }
 
     /** A token request to the development provider, fresh (never cached), acting as {@code actAs}. */
     Answer issue(String actAs) {
