@@ -49,12 +49,16 @@ class BenchHttpCommandTest {
         assertThat(rows).extracting(r -> r.split("\\|")[1].strip() + " x" + r.split("\\|")[2].strip())
                 .containsExactly("operation xclients", "record an entry x1", "record an entry x2",
                         "open a record (3 entries) x1", "open a record (3 entries) x2",
-                        "FHIR $everything (3 entries) x1", "FHIR $everything (3 entries) x2");
+                        "FHIR $everything (3 entries) x1", "FHIR $everything (3 entries) x2",
+                        "`/api/whoami` (HTTP floor) x1", "`/api/whoami` (HTTP floor) x2");
         for (String row : rows.subList(1, 5)) {
             String[] cells = row.split("\\|");
             assertThat(Double.parseDouble(cells[3].strip())).as("in-process rate of " + row).isPositive();
             assertThat(Double.parseDouble(cells[7].strip())).as("HTTP rate of " + row).isPositive();
             assertThat(Double.parseDouble(cells[12].strip())).as("rate ratio of " + row).isPositive();
+        }
+        for (String row : rows.subList(5, 9)) {
+            assertThat(Double.parseDouble(row.split("\\|")[7].strip())).as("HTTP rate of " + row).isPositive();
         }
         assertThat(rows.get(3).split("\\|")[11].strip()).as("a record's body on the wire")
                 .isNotEqualTo("0.0");

@@ -138,6 +138,7 @@ public final class BenchHttpCommand implements Callable<Integer> {
         HttpBenchmark.inProcess(List.of(bench.openInProcess(big)), warmUp);
         bench.overHttp(List.of(bench.openOverHttp(big)), Math.max(1, warmUp));
         bench.overHttp(List.of(bench.everythingOverHttp(big)), Math.max(1, warmUp / 4));
+        bench.overHttp(List.of(bench.whoAmIOverHttp()), Math.max(1, warmUp));
         settle();
 
         out.println("| operation | clients | in process: ops/s | p50 ms | p95 ms | p99 ms | over HTTP: req/s | p50 ms "
@@ -152,14 +153,12 @@ public final class BenchHttpCommand implements Callable<Integer> {
                     i -> bench.openOverHttp(big));
         }
         for (int c : clients) {
-            HttpBenchmark.Measured all = HttpBenchmark.Measured.empty();
-            for (int round = 1; round <= rounds; round++) {
-                all = all.plus(bench.overHttp(Collections.nCopies(c, bench.everythingOverHttp(big)), requests));
-            }
-            out.println(String.format(Locale.ROOT, "| FHIR $everything (%d entries) | %d | | | | | %.0f | %.1f | %.1f "
-                            + "| %.1f | %.1f | | |", entries, c, all.perSecond(), all.millis(50), all.millis(95),
-                    all.millis(99), all.kilobytes()));
-            out.flush();
+            httpOnly(out, bench, "FHIR $everything (" + entries + " entries)", c, bench.everythingOverHttp(big));
+        }
+        // the floor: what a signed-in request costs over HTTP with no ledger work, measured the same way; an
+        // operation's HTTP / in-process rate cannot pass in-process time / (in-process time + this)
+        for (int c : clients) {
+            httpOnly(out, bench, "`/api/whoami` (HTTP floor)", c, bench.whoAmIOverHttp());
         }
 
         // the profile is taken in a pass of its own, after the measured rows: the recording's stack traces of every
@@ -206,6 +205,17 @@ public final class BenchHttpCommand implements Callable<Integer> {
                         + "| %.2f | %.2f |", label, c, local.perSecond(), local.millis(50), local.millis(95),
                 local.millis(99), remote.perSecond(), remote.millis(50), remote.millis(95), remote.millis(99),
                 remote.kilobytes(), remote.perSecond() / local.perSecond(), remote.millis(50) / local.millis(50)));
+        out.flush();
+    }
+
+    private void httpOnly(PrintWriter out, HttpBenchmark bench, String label, int c, HttpBenchmark.Call call)
+            throws Exception {
+        HttpBenchmark.Measured all = HttpBenchmark.Measured.empty();
+        for (int round = 1; round <= rounds; round++) {
+            all = all.plus(bench.overHttp(Collections.nCopies(c, call), requests));
+        }
+        out.println(String.format(Locale.ROOT, "| %s | %d | | | | | %.0f | %.2f | %.2f | %.2f | %.1f | | |", label, c,
+                all.perSecond(), all.millis(50), all.millis(95), all.millis(99), all.kilobytes()));
         out.flush();
     }
 

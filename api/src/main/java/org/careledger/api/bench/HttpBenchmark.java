@@ -211,6 +211,14 @@ public final class HttpBenchmark {
         return new Call("GET", "/api/patients/" + patient.value() + "/record?purpose=DIRECT_CARE", null, 200);
     }
 
+    /**
+     * A signed-in request that does no ledger work: Tomcat, the security filter chain, MVC and a small JSON answer.
+     * What any authenticated request costs over HTTP here, the floor under the other calls' HTTP overhead.
+     */
+    public Call whoAmIOverHttp() {
+        return new Call("GET", "/api/whoami", null, 200);
+    }
+
     public Call everythingOverHttp(NhsNumber patient) {
         return new Call("GET", "/fhir/Patient/" + patient.value() + "/$everything?purpose=DIRECT_CARE", null, 200);
     }
