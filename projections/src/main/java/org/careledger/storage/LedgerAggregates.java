@@ -60,12 +60,18 @@ public class LedgerAggregates implements ConfigurerModule {
         }
     }
 
+    /** The thread snapshots are taken on, off the command's (see {@link SnapshotWorker}). */
+    @Bean
+    public SnapshotWorker snapshotWorker() {
+        return new SnapshotWorker();
+    }
+
     /** Replaces Axon's Spring snapshotter (it backs off when a Snapshotter bean exists). */
     @Bean
     public AggregateSnapshotter aggregateSnapshotter(EventStore eventStore, TransactionManager transactionManager,
                                                      ParameterResolverFactory parameterResolverFactory,
                                                      HandlerDefinition handlerDefinition,
-                                                     SnapshotterSpanFactory spanFactory) {
+                                                     SnapshotterSpanFactory spanFactory, SnapshotWorker worker) {
         // inspect with the Spring-aware resolvers: the one-argument GenericAggregateFactory inspects with the
         // classpath resolvers only and cannot resolve the RolePolicy/Registers handler parameters (tests that have
         // axon-test on the classpath hide this: its fixture resolver accepts any parameter)
@@ -81,6 +87,7 @@ public class LedgerAggregates implements ConfigurerModule {
                 .handlerDefinition(handlerDefinition)
                 .spanFactory(spanFactory)
                 .aggregateFactories(factories)
+                .executor(worker)
                 .build();
     }
 

@@ -67,19 +67,19 @@ class LedgerRestartTest {
                 entries.add(entry);
                 commands.sendAndWait(Fixtures.consultationNote(patient, entry, gp, "synthetic note " + i));
             }
-            JdbcTemplate jdbc = first.getBean(JdbcTemplate.class);
-            // the snapshot is the aggregate's fields as JSON, ids as plain strings
-            String snapshot = jdbc.queryForObject("""
+        }
+
+        try (ConfigurableApplicationContext second = start()) {
+            CommandGateway commands = second.getBean(CommandGateway.class);
+            // snapshots are taken on a thread of their own (SnapshotWorker); stopping the first context waited for
+            // them. The snapshot is the aggregate's fields as JSON, ids as plain strings
+            String snapshot = second.getBean(JdbcTemplate.class).queryForObject("""
                     SELECT convert_from(payload, 'UTF8') FROM snapshot_event_entry
                      WHERE aggregate_identifier = ? ORDER BY sequence_number DESC LIMIT 1""",
                     String.class, patient.value());
             assertThat(snapshot).as("PatientRecord snapshot")
                     .contains("\"patient\":\"" + patient.value() + "\"")
                     .contains("\"registeredPractice\":\"" + practice.value() + "\"");
-        }
-
-        try (ConfigurableApplicationContext second = start()) {
-            CommandGateway commands = second.getBean(CommandGateway.class);
             // operations: the Prometheus registry is there (actuator exposes it as /actuator/prometheus)
             assertThat(second.getBean(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class).scrape())
                     .contains("hikaricp_connections");

@@ -82,8 +82,10 @@ public final class Profile implements AutoCloseable {
                 if (ours == null && harness && !(type.equals("jdk.ThreadPark") && inHarnessWait(e))) {
                     ours = "(no CareLedger frame: the framework, e.g. the commit)";
                 }
-                if (ours != null && !ours.startsWith("org.careledger.ops.")) {
-                    // the harness's own idle threads (the main thread, clients waiting for arrivals) are not the subject
+                if (ours != null && !ours.startsWith("org.careledger.ops.")
+                        && !ours.startsWith("org.careledger.registers.SignInNotifications.")) {
+                    // the harness's own idle threads (the main thread, clients waiting for arrivals) are not the
+                    // subject, nor is the sign-in listener waiting on its connection for a notification (ADR 34)
                     long nanos = e.getDuration().toNanos();
                     waits.merge(type.substring(4) + " under " + ours, nanos, Long::sum);
                     waitedNanos += nanos;
