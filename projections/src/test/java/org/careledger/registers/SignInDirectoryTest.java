@@ -26,6 +26,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * ADR 34: sign-in answers are remembered, and forgotten whenever a role or registration may have ended. Changes are
@@ -146,17 +147,8 @@ class SignInDirectoryTest extends LedgerDatabaseTest {
         return DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "");
     }
 
-    /** Polls a condition that a notification makes true (delivered asynchronously); fails after 10 s. */
+    /** Waits for a condition that a notification makes true (delivered asynchronously); fails after 10 s. */
     private static void awaitTrue(BooleanSupplier condition) {
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within 10 s").isLessThan(until);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
     }
 }

@@ -2,12 +2,14 @@ package org.careledger.storage;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@link SnapshotWorker}: snapshots off the command's thread while it runs, in the caller's thread before it starts
@@ -58,27 +60,37 @@ class SnapshotWorkerTest {
     }
 
     @Test
-    void stoppingFinishesWhatIsQueuedFirst() {
+    void stoppingFinishesWhatIsQueuedFirst() throws Exception {
         SnapshotWorker worker = new SnapshotWorker();
         worker.start();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean first = new AtomicBoolean();
         AtomicBoolean second = new AtomicBoolean();
         worker.execute(() -> {
-            sleep(300);
+            running.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             first.set(true);
         });
         worker.execute(() -> second.set(true));
-        worker.stop();
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+
+        Thread stopper = new Thread(worker::stop, "stopper");
+        stopper.start();
+        // stop() is waiting for the queue: it has not returned while the first snapshot is still held
+        await().atMost(Duration.ofSeconds(10)).until(() -> stopper.getState() == Thread.State.TIMED_WAITING);
+        assertThat(stopper.isAlive()).isTrue();
+        assertThat(second).isFalse();
+
+        release.countDown();
+        stopper.join(Duration.ofSeconds(10).toMillis());
+        assertThat(stopper.isAlive()).isFalse();
         assertThat(first).isTrue();
         assertThat(second).isTrue();
         assertThat(worker.isRunning()).isFalse();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
