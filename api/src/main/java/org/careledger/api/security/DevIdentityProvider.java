@@ -3,7 +3,14 @@ package org.careledger.api.security;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.proc.SingleKeyJWSKeySelector;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import org.careledger.registers.SignInDirectory;
@@ -53,9 +60,7 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.util.StringUtils;
 
-import java.security.KeyPairGenerator;
-import java.security.interfaces.RSAPrivateKey;
-import java.security.interfaces.RSAPublicKey;
+import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -223,7 +228,8 @@ public class DevIdentityProvider {
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .scope(OidcScopes.OPENID).scope(OidcScopes.PROFILE)
                 .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
-                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(settings.accessTokenTtl()).build());
+                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(settings.accessTokenTtl())
+                        .idTokenSignatureAlgorithm(TOKEN_ALGORITHM).build());
         settings.redirectUris().forEach(web::redirectUri);
         RegisteredClient script = RegisteredClient.withId(UUID.nameUUIDFromBytes(SCRIPT_CLIENT.getBytes()).toString())
                 .clientId(SCRIPT_CLIENT)
@@ -257,6 +263,7 @@ public class DevIdentityProvider {
             } catch (DevAccounts.NoSuchAccount e) {
                 throw invalid(e.getMessage());
             }
+            context.getJwsHeader().algorithm(TOKEN_ALGORITHM);
             JwtClaimsSet.Builder claims = context.getClaims();
             if (account instanceof DevAccounts.Patient patient) {
                 claims.subject(patient.user().toString()).claim(SignedInUser.NHS_NUMBER, patient.nhsNumber().value());
@@ -311,42 +318,43 @@ public class DevIdentityProvider {
     }
 
     /**
-     * The provider's RSA signing key, made for each start. Making a 2,048-bit RSA key pair in a JVM that has just
-     * started takes 0.5-1.7 s of interpreted arithmetic, about a tenth of Spring's start before the demo (JFR of the
-     * README's first start, issue 9), so it is made on a thread of its own while the rest of the application is
-     * built; the first token signed or verified waits for it.
+     * The provider's signing key, an EC P-256 key pair made for each start; tokens are signed ES256 (ADR 37). An RSA
+     * key pair took 0.3-0.7 s to make with the optimising compiler and, in the README's run, which compiles with C1
+     * only, several seconds of CPU (BigInteger's arithmetic has no C1 intrinsics), half as much as the demo load's own
+     * Java CPU (JFR). An EC key takes milliseconds; it is still made on a thread of its own while the rest of the
+     * application is built, and the first token signed or verified waits for it.
      */
     @Bean
-    BackgroundRsaKey signingKey() {
+    BackgroundSigningKey signingKey() {
         log.info("Development identity provider on: everyone the directory holds signs in at /oauth2/authorize; never use it in production");
-        return new BackgroundRsaKey();
+        return new BackgroundSigningKey();
     }
 
-    /** A JWK source over one RSA key pair that is being made on its own thread. */
-    static final class BackgroundRsaKey implements JWKSource<SecurityContext> {
-        private final CompletableFuture<RSAKey> key = CompletableFuture.supplyAsync(BackgroundRsaKey::make, task -> {
+    /** The JWS algorithm of the provider's tokens, access and ID tokens alike. */
+    static final SignatureAlgorithm TOKEN_ALGORITHM = SignatureAlgorithm.ES256;
+
+    /** A JWK source over one EC key pair that is being made on its own thread. */
+    static final class BackgroundSigningKey implements JWKSource<SecurityContext> {
+        private final CompletableFuture<ECKey> key = CompletableFuture.supplyAsync(BackgroundSigningKey::make, task -> {
             Thread thread = new Thread(task, "dev-idp-signing-key");
             thread.setDaemon(true);
             thread.start();
         });
 
-        private static RSAKey make() {
+        private static ECKey make() {
             try {
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-                generator.initialize(2048);
-                var pair = generator.generateKeyPair();
-                return new RSAKey.Builder((RSAPublicKey) pair.getPublic()).privateKey((RSAPrivateKey) pair.getPrivate())
-                        .keyID(UUID.randomUUID().toString()).build();
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException("this JVM cannot make RSA keys", e);
+                return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
+                        .keyID(UUID.randomUUID().toString()).generate();
+            } catch (JOSEException e) {
+                throw new IllegalStateException("this JVM cannot make P-256 keys", e);
             }
         }
 
-        RSAPublicKey publicKey() {
+        ECPublicKey publicKey() {
             try {
-                return key.join().toRSAPublicKey();
-            } catch (com.nimbusds.jose.JOSEException e) {
-                throw new IllegalStateException("the development signing key has no RSA public key", e);
+                return key.join().toECPublicKey();
+            } catch (JOSEException e) {
+                throw new IllegalStateException("the development signing key has no EC public key", e);
             }
         }
 
@@ -358,16 +366,20 @@ public class DevIdentityProvider {
 
     /**
      * The API trusts the tokens this provider signs (and, being in-process, needs no discovery round trip), with the
-     * clock skew of {@link SecurityConfiguration#tokenTimestamps}. It verifies with the public key alone, converted
-     * once: a decoder over the signing key's JWK set converts the whole key pair, private CRT parameters included,
-     * from Base64 on every request (28 % of the server's CPU when one client opened a 200-entry record, JFR), and
-     * has no business holding the private key. It is built when the key is ready, at the first token.
+     * clock skew of {@link SecurityConfiguration#tokenTimestamps}. It verifies ES256 with the public key alone, held
+     * as a Java key: a decoder over the signing key's JWK set converts the whole key pair from Base64 on every
+     * request (28 % of the server's CPU when one client opened a 200-entry record, JFR, with RSA), and has no
+     * business holding the private key. The claims are checked by Spring's validator only, as in Spring's own
+     * decoders. It is built when the key is ready, at the first token.
      */
     @Bean
-    JwtDecoder jwtDecoder(BackgroundRsaKey signingKey, OAuth2TokenValidator<Jwt> tokenTimestamps) {
+    JwtDecoder jwtDecoder(BackgroundSigningKey signingKey, OAuth2TokenValidator<Jwt> tokenTimestamps) {
         CompletableFuture<JwtDecoder> decoder = signingKey.key.thenApply(ready -> {
-            NimbusJwtDecoder built = NimbusJwtDecoder.withPublicKey(signingKey.publicKey())
-                    .signatureAlgorithm(SignatureAlgorithm.RS256).build();
+            DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+            processor.setJWSKeySelector(new SingleKeyJWSKeySelector<>(JWSAlgorithm.ES256, signingKey.publicKey()));
+            processor.setJWSTypeVerifier((type, context) -> { });
+            processor.setJWTClaimsSetVerifier((claims, context) -> { });
+            NimbusJwtDecoder built = new NimbusJwtDecoder(processor);
             built.setJwtValidator(tokenTimestamps); // the configured clock skew, not the library's 60 s
             return built;
         });

@@ -2,15 +2,22 @@ package org.careledger.api.http;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
@@ -27,6 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * insides, and writes nothing.
  */
 class BadInputTest extends ApiTest {
+
+    /** The development identity provider's algorithm (ADR 37). */
+    private static final JwsHeader ES256 = JwsHeader.with(SignatureAlgorithm.ES256).build();
 
     @Autowired
     JWKSource<SecurityContext> signingKey;
@@ -103,25 +113,32 @@ class BadInputTest extends ApiTest {
         assertProblem(absent, 401, "unauthenticated");
         assertThat(absent.header("WWW-Authenticate")).startsWith("Bearer");
 
-        RSAKey stranger = new RSAKeyGenerator(2048).keyID("stranger").generate();
+        ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID("stranger").generate();
         assertProblem(withToken(path, sign(stranger, GP.user().toString(), Instant.now().plusSeconds(600), Map.of(
                 "role", "GP", "ods", GP.organisation().value()))), 401, "invalid-token");
+        RSAKey rsaStranger = new RSAKeyGenerator(2048).keyID("rsa-stranger").generate();
+        JWSSigner rsa = new RSASSASigner(rsaStranger);
+        assertProblem(withToken(path, sign(rsa, JWSAlgorithm.RS256, "rsa-stranger", GP.user().toString(),
+                Instant.now().plusSeconds(600), Map.of("role", "GP", "ods", GP.organisation().value()))),
+                401, "invalid-token");
 
         JwtClaimsSet expired = JwtClaimsSet.builder().subject(GP.user().toString()).claim("role", "GP")
                 .claim("ods", GP.organisation().value()).issuedAt(Instant.now().minusSeconds(7200))
                 .expiresAt(Instant.now().minusSeconds(3600)).build();
-        String expiredToken = new NimbusJwtEncoder(signingKey).encode(JwtEncoderParameters.from(expired)).getTokenValue();
+        String expiredToken = new NimbusJwtEncoder(signingKey).encode(JwtEncoderParameters.from(ES256, expired)).getTokenValue();
         assertProblem(withToken(path, expiredToken), 401, "invalid-token");
 
         JwtClaimsSet noRole = JwtClaimsSet.builder().subject(GP.user().toString()).claim("ods", GP.organisation().value())
                 .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(600)).build();
-        String noRoleToken = new NimbusJwtEncoder(signingKey).encode(JwtEncoderParameters.from(noRole)).getTokenValue();
+        String noRoleToken = new NimbusJwtEncoder(signingKey).encode(JwtEncoderParameters.from(ES256, noRole)).getTokenValue();
         assertProblem(withToken(path, noRoleToken), 401, "invalid-token");
 
         JwtClaimsSet valid = JwtClaimsSet.builder().subject(GP.user().toString()).claim("role", "GP")
                 .claim("ods", GP.organisation().value()).issuedAt(Instant.now())
                 .expiresAt(Instant.now().plusSeconds(600)).build();
-        String validToken = new NimbusJwtEncoder(signingKey).encode(JwtEncoderParameters.from(valid)).getTokenValue();
+        String validToken = new NimbusJwtEncoder(signingKey).encode(JwtEncoderParameters.from(ES256, valid)).getTokenValue();
+        assertThat(SignedJWT.parse(token(GP_USER)).getHeader().getAlgorithm())
+                .as("the provider signs its own tokens ES256 (ADR 37)").isEqualTo(JWSAlgorithm.ES256);
         assertThat(withToken(path, validToken).status()).as("a well-formed token signed by the provider's key").isEqualTo(200);
         assertProblem(withToken(path, validToken.substring(0, validToken.length() - 4) + "AAAA"), 401, "invalid-token");
 
@@ -133,13 +150,17 @@ class BadInputTest extends ApiTest {
         return send(java.net.http.HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).GET());
     }
 
-    static String sign(RSAKey key, String subject, Instant expires, Map<String, Object> claims) throws Exception {
+    static String sign(ECKey key, String subject, Instant expires, Map<String, Object> claims) throws Exception {
+        return sign(new ECDSASigner(key), JWSAlgorithm.ES256, key.getKeyID(), subject, expires, claims);
+    }
+
+    static String sign(JWSSigner signer, JWSAlgorithm algorithm, String keyId, String subject, Instant expires,
+                       Map<String, Object> claims) throws Exception {
         JWTClaimsSet.Builder set = new JWTClaimsSet.Builder().subject(subject).issueTime(new Date())
                 .expirationTime(Date.from(expires));
         claims.forEach(set::claim);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
-                set.build());
-        jwt.sign(new RSASSASigner(key));
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(keyId).build(), set.build());
+        jwt.sign(signer);
         return jwt.serialize();
     }
 

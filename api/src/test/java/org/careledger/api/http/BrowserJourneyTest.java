@@ -4,6 +4,8 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
@@ -55,7 +57,7 @@ class BrowserJourneyTest extends ApiTest {
                 .claim("ods", GP.organisation().value())
                 .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600)).build();
         node.environment().put("EXPIRED_GP_TOKEN",
-                new NimbusJwtEncoder(signingKey).encode(JwtEncoderParameters.from(expired)).getTokenValue());
+                new NimbusJwtEncoder(signingKey).encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.ES256).build(), expired)).getTokenValue());
         String shots = System.getProperty("careledger.ui.screenshots");
         if (shots != null && !shots.isBlank()) {
             node.environment().put("SCREENSHOTS", Path.of(shots).toAbsolutePath().toString());

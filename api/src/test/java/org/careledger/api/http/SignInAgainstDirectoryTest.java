@@ -79,7 +79,7 @@ class SignInAgainstDirectoryTest extends ApiTest {
                 .expiresAt(expiresAt).notBefore(expiresAt.minus(Duration.ofMinutes(5)));
         claims.forEach(set::claim);
         return new NimbusJwtEncoder(signingKey).encode(JwtEncoderParameters.from(
-                JwsHeader.with(SignatureAlgorithm.RS256).build(), set.build())).getTokenValue();
+                JwsHeader.with(SignatureAlgorithm.ES256).build(), set.build())).getTokenValue();
     }
 
     String admin() {
