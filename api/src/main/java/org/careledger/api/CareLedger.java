@@ -29,6 +29,8 @@ public final class CareLedger {
     }
 
     public static void main(String[] args) {
+        // Axon's Spring Boot auto-configuration prints a ten-line advertisement for its hosted console at every start
+        System.setProperty("disable-axoniq-console-message", System.getProperty("disable-axoniq-console-message", "true"));
         int code = dispatch(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
                 serverArgs -> SpringApplication.run(CareLedgerApplication.class, serverArgs));
         if (code != SERVING) {
