@@ -146,6 +146,31 @@ class BadInputTest extends ApiTest {
         assertThat(refusalsOf(w.patient())).as("unauthenticated requests never reach the record").isEqualTo(refusals);
     }
 
+    @Test
+    void the_development_provider_issues_tokens_only_for_its_script_secret() {
+        for (String secret : new String[]{"demo-script-secreT", "demo-script-secre"}) {
+            Answer refused = tokenRequest("careledger-script:" + secret);
+            assertThat(refused.status()).as("a wrong secret: " + refused.raw()).isEqualTo(401);
+            assertThat(refused.body().get("error").asText()).isEqualTo("invalid_client");
+            assertThat(refused.raw()).doesNotContain("access_token");
+        }
+        Answer empty = tokenRequest("careledger-script:");
+        assertThat(empty.status()).as("no secret: " + empty.raw()).isEqualTo(400);
+        assertThat(empty.raw()).doesNotContain("access_token");
+        Answer issued = tokenRequest("careledger-script:demo-script-secret");
+        assertThat(issued.status()).as(issued.raw()).isEqualTo(200);
+        assertThat(issued.body().get("access_token").asText()).isNotBlank();
+    }
+
+    private Answer tokenRequest(String credentials) {
+        String basic = java.util.Base64.getEncoder().encodeToString(
+                credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(uri("/oauth2/token"))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&act_as=" + GP_USER)));
+    }
+
     Answer withToken(String path, String token) {
         return send(java.net.http.HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).GET());
     }
