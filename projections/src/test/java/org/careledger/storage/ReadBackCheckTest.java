@@ -1,5 +1,7 @@
 package org.careledger.storage;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.EventBus;
@@ -121,6 +123,48 @@ class ReadBackCheckTest extends LedgerDatabaseTest {
                 .isInstanceOf(Refusal.class).hasMessageStartingWith("Nested.amount must have at most ");
         assertThatCode(() -> alone.check(new Nested("n", items.subList(0, 1), java.util.Map.of("k", "v"),
                 new java.math.BigDecimal("12.5")))).doesNotThrowAnyException();
+    }
+
+    /** A payload whose JSON carries a property its reader does not read back (so the deserializer skips it). */
+    record Derived(String name) {
+        public Inner getExtra() {
+            return new Inner("ok", java.util.List.of("fine", "bell\u0007"));
+        }
+    }
+
+    @Test
+    void aValueTheReaderSkipsIsCheckedAllTheSame() {
+        ReadBackCheck alone = new ReadBackCheck(eventSerializer);
+        assertThat(new String(eventSerializer.serialize(new Derived("n"), byte[].class).getData(),
+                java.nio.charset.StandardCharsets.UTF_8)).contains("\"extra\"");
+        assertThatThrownBy(() -> alone.check(new Derived("n"))).isInstanceOf(Refusal.class)
+                .hasMessageStartingWith("Derived.extra.notes[1] ").hasMessageContaining("control character");
+    }
+
+    /**
+     * The check reads the stored JSON once, through a parser that checks each token as the deserializer advances it.
+     * A deserializer may advance a parser by any of {@link JsonParser}'s public {@code next...} and {@code skip...}
+     * methods: each must either be the check's own or {@code JsonParser}'s default (which goes through
+     * {@code nextToken}), never one that {@link JsonParserDelegate} hands straight to the parser underneath, or
+     * tokens would pass unchecked. Fails when a Jackson upgrade adds such a method.
+     */
+    @Test
+    void everyWayToAdvanceTheParserGoesThroughTheCheck() throws NoSuchMethodException {
+        java.util.List<String> unchecked = new java.util.ArrayList<>();
+        java.util.Set<String> examined = new java.util.TreeSet<>();
+        for (java.lang.reflect.Method m : JsonParser.class.getMethods()) {
+            if (!(m.getName().startsWith("next") || m.getName().startsWith("skip"))) {
+                continue;
+            }
+            examined.add(m.getName());
+            Class<?> declaring = ReadBackCheck.CheckingParser.class.getMethod(m.getName(), m.getParameterTypes())
+                    .getDeclaringClass();
+            if (declaring != ReadBackCheck.CheckingParser.class && declaring != JsonParser.class) {
+                unchecked.add(m.getName() + " (from " + declaring.getSimpleName() + ")");
+            }
+        }
+        assertThat(examined).contains("nextToken", "nextValue", "nextFieldName", "nextTextValue", "skipChildren");
+        assertThat(unchecked).isEmpty();
     }
 
     private void publish(Object payload) {
