@@ -1,6 +1,7 @@
 package org.careledger.demo;
 
 import org.careledger.bulk.BulkWriter;
+import org.careledger.integrity.LedgerChainer;
 import org.careledger.shared.Registers;
 import org.careledger.views.ViewsStartup;
 import org.slf4j.Logger;
@@ -38,13 +39,15 @@ public class DemoOnStartup implements ApplicationRunner {
     private final Registers registers;
     private final BulkWriter bulk;
     private final Clock clock;
+    private final LedgerChainer chainer;
 
     public DemoOnStartup(Environment environment, Registers registers, BulkWriter bulk,
-                         Clock clock) {
+                         Clock clock, LedgerChainer chainer) {
         this.environment = environment;
         this.registers = registers;
         this.bulk = bulk;
         this.clock = clock;
+        this.chainer = chainer;
     }
 
     /** Patients to load: the configured number, else 2,000 on the embedded database and 0 on a real one. */
@@ -79,11 +82,12 @@ public class DemoOnStartup implements ApplicationRunner {
         int step = Math.max(1, patients / 10);
         // the demo's clock starts four weeks before today, so its grants are in force when it is opened
         DemoRegion region = new DemoRegion(seed, patients, DemoRegion.startBefore(clock.instant()));
-        DemoLoader.Result result = loader.load(region, threads, (done, total) -> {
+        // the ledger chain waits while the demo loads and catches up after it (ADR 38)
+        DemoLoader.Result result = chainer.deferredDuring(() -> loader.load(region, threads, (done, total) -> {
             if (done % step == 0) {
                 log.info("Demo region: {}/{} patients loaded", done, total);
             }
-        });
+        }));
         log.info("start-up: demo region loaded: {} patients, {} events in {} s", result.patients(), result.commands(),
                 String.format(java.util.Locale.ROOT, "%.1f", result.elapsed().toMillis() / 1000.0));
     }

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Extends the hash chain ({@code ledger_chain}) over the events of {@code domain_event_entry} in global index order,
@@ -49,6 +51,7 @@ public class LedgerChainer implements SmartLifecycle {
     private final LedgerCheckpoints checkpoints;
     private final IntegrityProperties properties;
     private volatile ScheduledExecutorService executor;
+    private final AtomicInteger deferrals = new AtomicInteger();
     private Pending pending;
 
     /** A gap (after, visible) in global indexes, first seen at the database time {@code seenAt}. */
@@ -82,6 +85,34 @@ public class LedgerChainer implements SmartLifecycle {
             total += chained;
         } while (chained == properties.chainBatch());
         return total;
+    }
+
+    /**
+     * Runs {@code work} while the chain waits (ADR 38): the chainer's scheduled turns are skipped until it returns,
+     * and then the chainer catches up with everything appended meanwhile, on its own thread, at once. For a short
+     * bulk load that is waited for (the start-up demo), whose events the chainer would otherwise hash, with C1
+     * only and no SHA-256 intrinsic (ADR 37), on the same two cores. Direct calls of {@link #chainAvailable()} are
+     * not deferred. Deferrals nest.
+     */
+    public <T> T deferredDuring(Supplier<T> work) {
+        deferrals.incrementAndGet();
+        try {
+            return work.get();
+        } finally {
+            if (deferrals.decrementAndGet() == 0) {
+                ScheduledExecutorService ex = executor;
+                if (ex != null && !ex.isShutdown()) {
+                    ex.execute(() -> quietly("chain", this::catchUp));
+                }
+            }
+        }
+    }
+
+    private void catchUp() {
+        long started = System.nanoTime();
+        long chained = chainAvailable();
+        log.info("Ledger chain caught up after a deferral: {} events chained in {} s", chained,
+                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
     }
 
     /** The highest chained global index (0 when nothing is chained). */
@@ -192,8 +223,11 @@ public class LedgerChainer implements SmartLifecycle {
             return t;
         });
         long chainMillis = Math.max(10, properties.chainInterval().toMillis());
-        ex.scheduleWithFixedDelay(() -> quietly("chain", () -> chainAvailable()), chainMillis, chainMillis,
-                TimeUnit.MILLISECONDS);
+        ex.scheduleWithFixedDelay(() -> quietly("chain", () -> {
+            if (deferrals.get() == 0) {
+                chainAvailable();
+            }
+        }), chainMillis, chainMillis, TimeUnit.MILLISECONDS);
         long checkpointMillis = properties.checkpointInterval().toMillis();
         if (checkpointMillis > 0) {
             ex.scheduleWithFixedDelay(() -> quietly("checkpoint", () -> checkpoints.makeIfAdvanced()), checkpointMillis,

@@ -106,6 +106,20 @@ class LedgerIntegrityTest {
         assertThat(verification.verify().problem()).isEmpty();
     }
 
+    @Test
+    void whileDeferredTheChainWaitsAndThenCatchesUpAtOnce() {
+        long before = chainer.head();
+        long last = chainer.deferredDuring(() -> {
+            append(30);
+            // eight of the chainer's scheduled turns (50 ms apart) pass without chaining
+            await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(5)).until(() -> chainer.head() == before);
+            assertThat(chainer.unchained()).isEqualTo(30);
+            return jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> chainer.head() == last);
+        assertThat(verification.verify().problem()).isEmpty();
+    }
+
     // ---- tampering, each detected --------------------------------------------------------------------------
 
     @Test
