@@ -1,6 +1,7 @@
 package org.careledger.storage;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.DataSourceBuilder;
@@ -40,9 +41,14 @@ public class EmbeddedPostgresConfiguration {
     /** The embedded server's superuser, which owns the ledger tables and runs the migrations. */
     public static final String OWNER_ROLE = "postgres";
 
+    /** The server {@link EmbeddedPostgresEarlyStart} started while the context was made, else one started now. */
     @Bean(destroyMethod = "close")
-    public EmbeddedPostgresServer embeddedPostgres(EmbeddedDbProperties properties) throws IOException {
-        return EmbeddedPostgresServer.start(properties);
+    public EmbeddedPostgresServer embeddedPostgres(EmbeddedDbProperties properties,
+                                                   ObjectProvider<EmbeddedPostgresEarlyStart.Started> early)
+            throws IOException {
+        EmbeddedPostgresEarlyStart.Started started = early.getIfAvailable();
+        EmbeddedPostgresServer server = started == null ? null : started.claim(properties);
+        return server != null ? server : EmbeddedPostgresServer.start(properties);
     }
 
     /**

@@ -154,4 +154,31 @@ class EmbeddedPostgresLifecycleTest {
             assertThat(owner.getBean(JdbcTemplate.class).queryForObject("SELECT 1", Integer.class)).isEqualTo(1);
         }
     }
+
+    @Test
+    void theServerIsStartedWhileTheContextIsMadeAndTheBeanIsThatServer() {
+        try (ConfigurableApplicationContext context = start()) {
+            EmbeddedPostgresServer bean = context.getBean(EmbeddedPostgresServer.class);
+            assertThat(context.getBean(EmbeddedPostgresEarlyStart.Started.class).gave(bean)).isTrue();
+            assertThat(bean.dataDir()).isEqualTo(dataDir);
+            assertThat(context.getBean(JdbcTemplate.class).queryForObject("SELECT 1", Integer.class)).isEqualTo(1);
+        }
+        assertThat(EmbeddedPostgresServer.postmaster(dataDir)).isEmpty();
+    }
+
+    @Test
+    void aServerStartedEarlyWithOtherPropertiesIsStoppedAndNotGiven() throws IOException {
+        EmbeddedDbProperties early = new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
+                        java.util.Map.of("careledger.embedded-db.data-dir", dataDir.toString())))
+                .bindOrCreate("careledger.embedded-db", EmbeddedDbProperties.class);
+        EmbeddedDbProperties wanted = new EmbeddedDbProperties(early.dataDir(), early.port(), early.workingDir(),
+                early.startupWait(), !early.durable(), early.watchdogInterval());
+        EmbeddedPostgresEarlyStart.Started started = new EmbeddedPostgresEarlyStart.Started(early,
+                java.util.concurrent.CompletableFuture.completedFuture(EmbeddedPostgresServer.start(early)));
+        ProcessHandle server = postmaster();
+        assertThat(started.claim(wanted)).isNull();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !server.isAlive());
+        assertThat(started.claim(early)).as("claimed once only").isNull();
+    }
 }
