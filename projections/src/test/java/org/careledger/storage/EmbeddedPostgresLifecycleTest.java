@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -180,5 +181,25 @@ class EmbeddedPostgresLifecycleTest {
         assertThat(started.claim(wanted)).isNull();
         await().atMost(Duration.ofSeconds(30)).until(() -> !server.isAlive());
         assertThat(started.claim(early)).as("claimed once only").isNull();
+    }
+
+    @Test
+    void aServerStartedEarlyThatNobodyClaimsIsStoppedWithTheContext() throws IOException {
+        EmbeddedDbProperties properties = new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
+                        java.util.Map.of("careledger.embedded-db.data-dir", dataDir.toString())))
+                .bindOrCreate("careledger.embedded-db", EmbeddedDbProperties.class);
+        EmbeddedPostgresEarlyStart.Started started = new EmbeddedPostgresEarlyStart.Started(properties,
+                java.util.concurrent.CompletableFuture.completedFuture(EmbeddedPostgresServer.start(properties)));
+        ProcessHandle server = postmaster();
+        started.destroy();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !server.isAlive());
+        // a start that failed leaves nothing to stop, and its failure is the bean's to report
+        EmbeddedPostgresEarlyStart.Started failed = new EmbeddedPostgresEarlyStart.Started(properties,
+                java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("no server (test)")));
+        assertThatCode(failed::destroy).doesNotThrowAnyException();
+        assertThatThrownBy(() -> new EmbeddedPostgresEarlyStart.Started(properties,
+                java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("no server (test)")))
+                .claim(properties)).isInstanceOf(IllegalStateException.class).hasMessage("no server (test)");
     }
 }

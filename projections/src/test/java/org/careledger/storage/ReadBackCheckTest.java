@@ -167,6 +167,28 @@ class ReadBackCheckTest extends LedgerDatabaseTest {
         assertThat(unchecked).isEmpty();
     }
 
+    /** A serializer whose stored type names resolve to another class, as after a class was renamed or moved. */
+    static final class MisnamingSerializer extends org.axonframework.serialization.json.JacksonSerializer {
+        MisnamingSerializer() {
+            super(org.axonframework.serialization.json.JacksonSerializer.builder().objectMapper(LedgerJson.mapper()));
+        }
+
+        @Override
+        protected String resolveClassName(org.axonframework.serialization.SerializedType type) {
+            return Inner.class.getName();
+        }
+    }
+
+    @Test
+    void anEventWhoseTypeNameReadsBackAsAnotherClassIsRefused() {
+        ReadBackCheck misnamed = new ReadBackCheck(new MisnamingSerializer());
+        assertThatThrownBy(() -> misnamed.check(new Derived("n")))
+                .isInstanceOf(ReadBackCheck.UnreadableEvent.class)
+                .hasMessageContaining("Derived").hasMessageContaining("reads back as another class");
+        assertThatThrownBy(() -> new ReadBackCheck(org.axonframework.serialization.JavaSerializer.builder().build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Jackson");
+    }
+
     private void publish(Object payload) {
         DefaultUnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
         unitOfWork.attachTransaction(transactions);
