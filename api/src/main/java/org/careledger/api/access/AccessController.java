@@ -1,5 +1,6 @@
 package org.careledger.api.access;
 
+import org.careledger.storage.TimeOrderedIdentifierFactory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -76,7 +77,7 @@ class AccessController {
     ResponseEntity<Granted> grant(@AuthenticationPrincipal SignedInUser user, @PathVariable String nhsNumber,
                                   @Valid @RequestBody NewGrant body) {
         NhsNumber patient = NhsNumber.of(nhsNumber);
-        GrantId grant = new GrantId(UUID.randomUUID());
+        GrantId grant = new GrantId(TimeOrderedIdentifierFactory.timeOrdered());
         Instant now = commands.now();
         commands.send(new GrantAccess(patient, grant, new Grantee(body.grantee().kind(), body.grantee().id()),
                 body.reason(), new GrantScope(body.sections()), body.validFrom() == null ? now : body.validFrom(),
@@ -91,7 +92,7 @@ class AccessController {
     ResponseEntity<Granted> unseal(@AuthenticationPrincipal SignedInUser user, @PathVariable String nhsNumber,
                                    @Valid @RequestBody NewSealedEntryGrant body) {
         NhsNumber patient = NhsNumber.of(nhsNumber);
-        GrantId grant = new GrantId(UUID.randomUUID());
+        GrantId grant = new GrantId(TimeOrderedIdentifierFactory.timeOrdered());
         Instant now = commands.now();
         commands.send(new GrantSealedEntryAccess(patient, grant,
                 new Grantee(body.grantee().kind(), body.grantee().id()),
@@ -114,7 +115,7 @@ class AccessController {
     @Operation(summary = "Break glass: declare an emergency with a written reason (at most four hours; always an IG alert)")
     ResponseEntity<Emergency> breakGlass(@AuthenticationPrincipal SignedInUser user, @PathVariable String nhsNumber,
                                          @Valid @RequestBody Reason body) {
-        EmergencyAccessId emergency = new EmergencyAccessId(UUID.randomUUID());
+        EmergencyAccessId emergency = new EmergencyAccessId(TimeOrderedIdentifierFactory.timeOrdered());
         Instant now = commands.now();
         commands.send(new DeclareEmergencyAccess(NhsNumber.of(nhsNumber), emergency, body.reason(), user.actor(), now));
         Instant until = policy.current().emergencyDuration(user.role()).map(now::plus).orElse(null);

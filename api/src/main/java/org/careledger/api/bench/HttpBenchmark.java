@@ -1,5 +1,6 @@
 package org.careledger.api.bench;
 
+import org.careledger.storage.TimeOrderedIdentifierFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.HdrHistogram.Histogram;
@@ -184,7 +185,7 @@ public final class HttpBenchmark {
     /** Records an entry as the controller does: {@link Commands#send} of a {@link RecordEntry}. */
     public Operation recordInProcess(NhsNumber patient) {
         return () -> {
-            commands.send(new RecordEntry(patient, new EntryId(UUID.randomUUID()), Section.OBSERVATIONS,
+            commands.send(new RecordEntry(patient, new EntryId(TimeOrderedIdentifierFactory.timeOrdered()), Section.OBSERVATIONS,
                     observation(), Sensitivity.NORMAL, user.actor(), commands.now()));
         };
     }

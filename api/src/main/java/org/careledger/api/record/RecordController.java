@@ -1,5 +1,6 @@
 package org.careledger.api.record;
 
+import org.careledger.storage.TimeOrderedIdentifierFactory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -115,7 +116,7 @@ class RecordController {
     ResponseEntity<Written> record(@AuthenticationPrincipal SignedInUser user, @PathVariable String nhsNumber,
                                    @Valid @RequestBody NewEntry body) {
         NhsNumber patient = NhsNumber.of(nhsNumber);
-        EntryId entry = new EntryId(UUID.randomUUID());
+        EntryId entry = new EntryId(TimeOrderedIdentifierFactory.timeOrdered());
         commands.send(new RecordEntry(patient, entry, body.section(),
                 body.content(), body.sensitivity() == null ? Sensitivity.NORMAL : body.sensitivity(), user.actor(),
                 commands.now()));

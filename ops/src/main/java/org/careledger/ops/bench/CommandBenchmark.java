@@ -1,5 +1,7 @@
 package org.careledger.ops.bench;
 
+import org.axonframework.common.IdentifierFactory;
+import org.careledger.storage.TimeOrderedIdentifierFactory;
 import org.HdrHistogram.Histogram;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.careledger.directory.RegisterOrganisation;
@@ -189,7 +191,7 @@ public final class CommandBenchmark {
 
             @Override
             public void once() throws SQLException {
-                String eventId = UUID.randomUUID().toString();
+                String eventId = IdentifierFactory.getInstance().generateIdentifier();
                 if (entries == ENTRIES_PER_PATIENT) {
                     nhs = numbers.next().value();
                     long global = event(eventId, 0, "org.careledger.record.PatientRegistered", registrationPayload);
@@ -215,7 +217,7 @@ public final class CommandBenchmark {
                     entries = 0;
                 } else {
                     entries++;
-                    UUID id = UUID.randomUUID();
+                    UUID id = TimeOrderedIdentifierFactory.timeOrdered();
                     long global = event(eventId, entries, "org.careledger.record.EntryRecorded", entryPayload);
                     entry.setObject(1, id);
                     entry.setString(2, nhs);
@@ -289,7 +291,7 @@ public final class CommandBenchmark {
     }
 
     private RecordEntry observation(NhsNumber patient) {
-        return new RecordEntry(patient, new EntryId(UUID.randomUUID()), Section.OBSERVATIONS,
+        return new RecordEntry(patient, new EntryId(TimeOrderedIdentifierFactory.timeOrdered()), Section.OBSERVATIONS,
                 new EntryContent(ClinicalCode.snomed("271649006"), "Systolic blood pressure", null,
                         new Quantity(new BigDecimal("128"), "mm[Hg]"), LocalDate.of(2026, 11, 26), null),
                 Sensitivity.NORMAL, gp, clock.instant());

@@ -1,5 +1,6 @@
 package org.careledger.ops.bench;
 
+import org.careledger.storage.TimeOrderedIdentifierFactory;
 import org.HdrHistogram.Histogram;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.careledger.access.AccessDecision;
@@ -430,7 +431,7 @@ public final class ReadBenchmark {
                 try (PreparedStatement insert = c.prepareStatement("""
                         INSERT INTO bench_raw_audit (event_id, occurred_at, user_id, role, organisation, patient,
                             payload) VALUES (?, now(), ?, ?, ?, ?, ?::jsonb)""")) {
-                    insert.setObject(1, UUID.randomUUID());
+                    insert.setObject(1, TimeOrderedIdentifierFactory.timeOrdered());
                     insert.setObject(2, r.user().value());
                     insert.setString(3, r.role().name());
                     insert.setString(4, r.organisation().value());
@@ -643,7 +644,7 @@ public final class ReadBenchmark {
                 content = EntryContent.text("Referred to cardiology outpatients for echocardiogram.", date);
             }
         }
-        return new RecordEntry(patient, new EntryId(UUID.randomUUID()), section, content, Sensitivity.NORMAL, gp,
+        return new RecordEntry(patient, new EntryId(TimeOrderedIdentifierFactory.timeOrdered()), section, content, Sensitivity.NORMAL, gp,
                 clock.instant());
     }
 
