@@ -167,16 +167,26 @@ class EmbeddedPostgresLifecycleTest {
         assertThat(EmbeddedPostgresServer.postmaster(dataDir)).isEmpty();
     }
 
-    @Test
-    void aServerStartedEarlyWithOtherPropertiesIsStoppedAndNotGiven() throws IOException {
-        EmbeddedDbProperties early = new org.springframework.boot.context.properties.bind.Binder(
+    /** The embedded server's properties as the application binds them, for this test's data directory. */
+    private EmbeddedDbProperties boundProperties() {
+        return new org.springframework.boot.context.properties.bind.Binder(
                 new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
                         java.util.Map.of("careledger.embedded-db.data-dir", dataDir.toString())))
                 .bindOrCreate("careledger.embedded-db", EmbeddedDbProperties.class);
+    }
+
+    /** A server started as the early start does, waiting to be claimed. */
+    private static EmbeddedPostgresEarlyStart.Started startedEarly(EmbeddedDbProperties properties) throws IOException {
+        return new EmbeddedPostgresEarlyStart.Started(properties,
+                java.util.concurrent.CompletableFuture.completedFuture(EmbeddedPostgresServer.start(properties)));
+    }
+
+    @Test
+    void aServerStartedEarlyWithOtherPropertiesIsStoppedAndNotGiven() throws IOException {
+        EmbeddedDbProperties early = boundProperties();
         EmbeddedDbProperties wanted = new EmbeddedDbProperties(early.dataDir(), early.port(), early.workingDir(),
                 early.startupWait(), !early.durable(), early.watchdogInterval());
-        EmbeddedPostgresEarlyStart.Started started = new EmbeddedPostgresEarlyStart.Started(early,
-                java.util.concurrent.CompletableFuture.completedFuture(EmbeddedPostgresServer.start(early)));
+        EmbeddedPostgresEarlyStart.Started started = startedEarly(early);
         ProcessHandle server = postmaster();
         assertThat(started.claim(wanted)).isNull();
         await().atMost(Duration.ofSeconds(30)).until(() -> !server.isAlive());
@@ -185,12 +195,8 @@ class EmbeddedPostgresLifecycleTest {
 
     @Test
     void aServerStartedEarlyThatNobodyClaimsIsStoppedWithTheContext() throws IOException {
-        EmbeddedDbProperties properties = new org.springframework.boot.context.properties.bind.Binder(
-                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
-                        java.util.Map.of("careledger.embedded-db.data-dir", dataDir.toString())))
-                .bindOrCreate("careledger.embedded-db", EmbeddedDbProperties.class);
-        EmbeddedPostgresEarlyStart.Started started = new EmbeddedPostgresEarlyStart.Started(properties,
-                java.util.concurrent.CompletableFuture.completedFuture(EmbeddedPostgresServer.start(properties)));
+        EmbeddedDbProperties properties = boundProperties();
+        EmbeddedPostgresEarlyStart.Started started = startedEarly(properties);
         ProcessHandle server = postmaster();
         started.destroy();
         await().atMost(Duration.ofSeconds(30)).until(() -> !server.isAlive());

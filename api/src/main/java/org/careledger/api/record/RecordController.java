@@ -41,7 +41,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
-import java.util.UUID;
 
 /**
  * A patient's record for clinicians (and, for their own NHS number, for the patient): open it in the reader's role
