@@ -3,6 +3,7 @@ package org.careledger.ops;
 import org.careledger.bulk.BulkWriter;
 import org.careledger.demo.DemoLoader;
 import org.careledger.demo.DemoRegion;
+import org.careledger.integrity.LedgerChainer;
 import org.careledger.ops.bench.LoadBenchmark;
 import org.careledger.ops.bench.RebuildBenchmark;
 import org.careledger.shared.Registers;
@@ -21,12 +22,14 @@ import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * {@code careledger bench-load}: the bulk write path (ADR 16) loading the demo region into an empty ledger (every
  * view and the audit trail written in the same transactions) against a raw JDBC batch insert of the same event rows,
- * in the same run on the same database; wall time and CPU time of both, database size, peak heap.
+ * in the same run on the same database, and against raw JDBC batches of every row the load wrote (events, registers,
+ * views, audit trail, chain); wall time and CPU time of each, database size, peak heap.
  */
 @Command(name = "bench-load", mixinStandardHelpOptions = true,
         header = "Benchmark the bulk write path against raw INSERTs.",
@@ -86,23 +89,27 @@ final class BenchLoadCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "bench-load needs an empty ledger (this one holds "
                         + bench.databaseSizeAndEvents()[1] + " events): point it at a new data directory");
             }
+            Map<String, Long> before = bench.rowCounts();
             LoadBenchmark.Mark start = bench.mark();
             DemoLoader.Result loaded = loader.load(patients, seed, threads, DemoLoader.Progress.NONE);
             LoadBenchmark.Cost load = bench.since(start);
             BenchReadsCommand.awaitProcessors(ledger, out, 600);
+            ledger.getBean(LedgerChainer.class).chainAvailable();
             LoadBenchmark.Cost caughtUp = bench.since(start);
             long[] sizeAndEvents = bench.databaseSizeAndEvents();
             long events = loaded.commands();
             out.println(String.format(Locale.ROOT, "subject: demo region (seed %d, %d patients) through the bulk path: "
                     + "%d events in %.1f s (%.0f events/s, %.0f patients/s, %d threads); CPU %.1f s JVM + %.1f s "
-                    + "server; streaming processors caught up at %.1f s", seed, patients, events,
+                    + "server; streaming processors caught up and the chain at the head at %.1f s", seed, patients,
+                    events,
                     load.wall().toMillis() / 1000.0, events / seconds(load), patients / seconds(load), threads,
                     load.jvmCpuSeconds(), load.serverCpuSeconds(), caughtUp.wall().toMillis() / 1000.0));
             out.println(String.format(Locale.ROOT, "database: %.1f MB for %d events (%.0f bytes per event, views "
                     + "and audit trail included); peak heap %d MB", sizeAndEvents[0] / 1e6, sizeAndEvents[1],
                     (double) sizeAndEvents[0] / sizeAndEvents[1], peakHeapMb()));
             long rows = bench.loadRows();
-            int batch = Math.max(1, (int) (events / Math.max(1, (patients + 99) / 100)));
+            int transactions = Math.max(1, (patients + 99) / 100);
+            int batch = Math.max(1, (int) (events / transactions));
             out.println("| run | event rows | s | rows/s | CPU s (JVM + server) | ratio subject/raw events/s "
                     + "| ratio raw/subject CPU per event |");
             out.println("| --- | --- | --- | --- | --- | --- | --- |");
@@ -125,6 +132,27 @@ final class BenchLoadCommand implements Callable<Integer> {
             }
             out.println(String.format(Locale.ROOT, "goal: bulk path events/s >= 50 %% of the raw batch INSERT's; "
                     + "worst %.0f %% (%s)", worst * 100, worst >= 0.5 ? "met" : "NOT met"));
+            long allRows = bench.loadSameRows(before);
+            out.println(String.format(Locale.ROOT, "same rows: every row the load wrote (%d rows in %d tables: events, "
+                    + "registers, views, audit trail, chain; %.1f rows per event), inserted by raw JDBC batches on one "
+                    + "connection in %d transactions, each with its share of every table; the subject's time here is "
+                    + "until the streaming processors caught up and the chain reached the head (%.2f s), since these "
+                    + "rows include theirs",
+                    allRows, bench.sameRowsTables(), (double) allRows / events, transactions, seconds(caughtUp)));
+            out.println("| run | rows | s | events/s equivalent | CPU s (JVM + server) | ratio subject/raw "
+                    + "| ratio raw/subject CPU |");
+            out.println("| --- | --- | --- | --- | --- | --- | --- |");
+            try {
+                for (int round = 1; round <= baselineRounds; round++) {
+                    LoadBenchmark.Cost raw = bench.rawSameRows(transactions);
+                    out.println(String.format(Locale.ROOT, "| same rows %d | %d | %.2f | %.0f | %.1f | %.2f | %.2f |",
+                            round, allRows, seconds(raw), events / seconds(raw), raw.cpuSeconds(),
+                            seconds(raw) / seconds(caughtUp), raw.cpuSeconds() / caughtUp.cpuSeconds()));
+                    out.flush();
+                }
+            } finally {
+                bench.dropSameRows();
+            }
         }
         return CareLedgerCli.OK;
     }

@@ -10,8 +10,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -20,15 +24,28 @@ import javax.sql.DataSource;
  * The bulk write path's baseline (issue 9): the event rows the subject stored, read into memory (untimed), then
  * inserted again by plain JDBC into a scratch table of the same definition ({@code LIKE domain_event_entry INCLUDING
  * ALL}: same columns, keys and indexes, no trigger), in batches of the size the subject committed, a commit per
- * batch (timed). Also measures CPU time: this JVM's and the database server's processes' (from /proc, when the
- * server runs on this machine), so ratios can be read on a machine shared with other work. A harness, not a test.
+ * batch (timed). A second baseline inserts every row the load wrote, in every table (events, registers, views, the
+ * audit trail, the chain), into scratch copies, interleaved in as many transactions as the subject's batches: what
+ * PostgreSQL needs for the same rows, the framework and the rules left out. Also measures CPU time: this JVM's and
+ * the database server's processes' (from /proc, when the server runs on this machine), so ratios can be read on a machine shared with other work. A harness, not a test.
  */
 public final class LoadBenchmark {
 
     static final String RAW_TABLE = "bench_raw_events";
+    /** The scratch schema of the same-rows baseline. */
+    static final String RAW_SCHEMA = "bench_raw_rows";
 
     private final DataSource dataSource;
     private final List<Object[]> rows = new ArrayList<>();
+    private final List<TableRows> sameRows = new ArrayList<>();
+
+    /** One table's rows for the same-rows baseline: its insertable columns, which are bytea, and the rows. */
+    record TableRows(String key, String schema, String table, List<String> columns, boolean[] binary,
+                     List<Object[]> rows) {
+        String scratch() {
+            return RAW_SCHEMA + ".\"" + schema + "__" + table + "\"";
+        }
+    }
 
     public LoadBenchmark(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -112,6 +129,191 @@ public final class LoadBenchmark {
             c.setAutoCommit(true);
             return cost;
         }
+    }
+
+    /**
+     * Exact row counts of the ledger's tables: every ordinary table and partition outside the system schemas, but
+     * not Flyway's history or the harnesses' scratch tables.
+     */
+    public Map<String, Long> rowCounts() throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("""
+                    SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                      AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT LIKE 'bench\\_raw%'
+                      AND c.relname NOT LIKE 'bench\\_raw%' AND c.relname <> 'flyway_schema_history'
+                    ORDER BY 1""")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String table : tables) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+                    rs.next();
+                    counts.put(table, rs.getLong(1));
+                }
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Reads into memory, for every table that holds more rows than {@code before} says, as many of its rows as it
+     * gained (all insertable columns: not generated ones). Returns the rows read.
+     */
+    public long loadSameRows(Map<String, Long> before) throws SQLException {
+        sameRows.clear();
+        long total = 0;
+        Map<String, Long> after = rowCounts();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            for (Map.Entry<String, Long> table : after.entrySet()) {
+                long gained = table.getValue() - before.getOrDefault(table.getKey(), 0L);
+                if (gained <= 0) {
+                    continue;
+                }
+                TableRows read = readRows(c, table.getKey(), gained);
+                sameRows.add(read);
+                total += read.rows().size();
+            }
+            c.commit();
+        }
+        return total;
+    }
+
+    private static TableRows readRows(Connection c, String table, long limit) throws SQLException {
+        String schema;
+        String name;
+        List<String> columns = new ArrayList<>();
+        List<Boolean> binary = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("""
+                SELECT n.nspname, r.relname, quote_ident(a.attname), a.atttypid = 'bytea'::regtype
+                FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_namespace n ON n.oid = r.relnamespace
+                WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+                ORDER BY a.attnum""")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                schema = null;
+                name = null;
+                while (rs.next()) {
+                    schema = rs.getString(1);
+                    name = rs.getString(2);
+                    columns.add(rs.getString(3));
+                    binary.add(rs.getBoolean(4));
+                }
+            }
+        }
+        boolean[] bytea = new boolean[binary.size()];
+        for (int i = 0; i < bytea.length; i++) {
+            bytea[i] = binary.get(i);
+        }
+        List<Object[]> read = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            s.setFetchSize(5_000);
+            try (ResultSet rs = s.executeQuery("SELECT " + String.join(", ", columns) + " FROM " + table
+                    + " LIMIT " + limit)) {
+                while (rs.next()) {
+                    Object[] row = new Object[columns.size()];
+                    for (int i = 0; i < row.length; i++) {
+                        row[i] = bytea[i] ? rs.getBytes(i + 1) : rs.getString(i + 1);
+                    }
+                    read.add(row);
+                }
+            }
+        }
+        return new TableRows(table, schema, name, columns, bytea, read);
+    }
+
+    /** How many tables the same-rows baseline writes. */
+    public int sameRowsTables() {
+        return sameRows.size();
+    }
+
+    /**
+     * The same-rows baseline: fresh scratch copies of the tables ({@code LIKE ... INCLUDING ALL}: columns, keys,
+     * indexes and defaults; no triggers or foreign keys), then the rows read by {@link #loadSameRows} inserted by
+     * plain JDBC batches on one connection in {@code transactions} transactions, each holding its share of every
+     * table's rows, committed durably.
+     */
+    public Cost rawSameRows(int transactions) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS " + RAW_SCHEMA + " CASCADE");
+                s.execute("CREATE SCHEMA " + RAW_SCHEMA);
+                for (TableRows table : sameRows) {
+                    s.execute("CREATE TABLE " + table.scratch() + " (LIKE " + quoted(table.schema()) + "."
+                            + quoted(table.table()) + " INCLUDING ALL)");
+                }
+            }
+            c.setAutoCommit(false);
+            List<PreparedStatement> inserts = new ArrayList<>();
+            try {
+                for (TableRows table : sameRows) {
+                    inserts.add(c.prepareStatement("INSERT INTO " + table.scratch() + " ("
+                            + String.join(", ", table.columns()) + ") OVERRIDING SYSTEM VALUE VALUES ("
+                            + String.join(", ", Collections.nCopies(table.columns().size(), "?")) + ")"));
+                }
+                Mark start = mark();
+                for (int t = 0; t < transactions; t++) {
+                    for (int i = 0; i < sameRows.size(); i++) {
+                        TableRows table = sameRows.get(i);
+                        int size = table.rows().size();
+                        int from = (int) ((long) size * t / transactions);
+                        int to = (int) ((long) size * (t + 1) / transactions);
+                        if (from == to) {
+                            continue;
+                        }
+                        PreparedStatement insert = inserts.get(i);
+                        for (Object[] row : table.rows().subList(from, to)) {
+                            for (int col = 0; col < row.length; col++) {
+                                if (table.binary()[col]) {
+                                    insert.setBytes(col + 1, (byte[]) row[col]);
+                                } else {
+                                    insert.setObject(col + 1, row[col], Types.OTHER);
+                                }
+                            }
+                            insert.addBatch();
+                        }
+                        insert.executeBatch();
+                    }
+                    c.commit();
+                }
+                return since(start);
+            } finally {
+                for (PreparedStatement insert : inserts) {
+                    insert.close();
+                }
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** The rows each scratch copy holds, by source table (as {@link #rowCounts} names it). */
+    public Map<String, Long> sameRowsCopied() throws SQLException {
+        Map<String, Long> copied = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (TableRows table : sameRows) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.scratch())) {
+                    rs.next();
+                    copied.put(table.key(), rs.getLong(1));
+                }
+            }
+        }
+        return copied;
+    }
+
+    public void dropSameRows() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + RAW_SCHEMA + " CASCADE");
+        }
+    }
+
+    private static String quoted(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     public void dropRawTable() throws SQLException {
