@@ -55,11 +55,15 @@ public final class BulkScope {
         return CURRENT.get() != null;
     }
 
-    /** A write: batched inside a scope, run now outside one. Returns the rows changed (1 when batched). */
+    /**
+     * A write: batched inside a scope; outside one, queued in the unit of work's {@link WritePipeline} when one is
+     * open, run now otherwise. Returns the rows changed (1 when batched or queued).
+     */
     public static int update(JdbcTemplate jdbc, String sql, Object... args) {
         BulkScope scope = CURRENT.get();
         if (scope == null) {
-            return jdbc.update(sql, args);
+            // a command's or a read's unit of work: queued for its one round trip before commit (ADR 41)
+            return WritePipeline.queue(sql, args) ? 1 : jdbc.update(sql, args);
         }
         scope.pending.computeIfAbsent(sql, s -> new ArrayList<>()).add(args);
         return 1;
