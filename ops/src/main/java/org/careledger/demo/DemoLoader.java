@@ -84,10 +84,24 @@ public final class DemoLoader {
 
     /** Loads the given region (e.g. one whose clock starts at {@link DemoRegion#startBefore}) unless it is there. */
     public Result load(DemoRegion region, int threads, Progress progress) {
+        return load(region, threads, progress, 0, () -> {
+        });
+    }
+
+    /**
+     * Loads the given region unless it is there, in two parts: the directory and the first {@code firstPatients}
+     * patients, then {@code between} (called on this thread once they are written), then the other patients. The
+     * result counts the second part only: {@code bench-load} warms the JVM (its compilers) on the first part and
+     * measures the second.
+     */
+    public Result load(DemoRegion region, int threads, Progress progress, int firstPatients, Runnable between) {
         int patients = region.patientCount();
         long seed = region.seed();
         if (threads < 1 || threads > 64) {
             throw new IllegalArgumentException("threads must be 1 to 64");
+        }
+        if (firstPatients < 0 || firstPatients > patients) {
+            throw new IllegalArgumentException("the first part must be 0 to " + patients + " patients");
         }
         if (loaded()) {
             log.info("Demo region present (organisation {} registered): not loading", DemoRegion.FIRST_ORGANISATION);
@@ -107,9 +121,28 @@ public final class DemoLoader {
             counts.computeIfAbsent(command.getClass().getSimpleName(), k -> new LongAdder()).increment();
         }
         log.info("Demo directory loaded: {} commands", region.directory().size());
+        Iterator<DemoRegion.PatientCommands> it = region.patients();
+        if (firstPatients > 0) {
+            writePatients(it, firstPatients, threads, counts, progress, patients, 0);
+            between.run();
+            started = System.nanoTime();
+            counts.clear();
+        }
+        writePatients(it, patients - firstPatients, threads, counts, progress, patients, firstPatients);
+        Map<String, Long> byType = new TreeMap<>();
+        counts.forEach((type, n) -> byType.put(type, n.sum()));
+        long total = byType.values().stream().mapToLong(Long::longValue).sum();
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        log.info("Demo region loaded: {} patients, {} commands in {} ms", patients - firstPatients, total,
+                elapsed.toMillis());
+        return new Result(false, seed, patients - firstPatients, total, byType, elapsed);
+    }
 
+    /** Writes the iterator's next {@code count} patients, {@code threads} bulk writes at once; stops at a failure. */
+    private void writePatients(Iterator<DemoRegion.PatientCommands> it, int count, int threads,
+                               Map<String, LongAdder> counts, Progress progress, int total, int doneBefore) {
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        AtomicInteger done = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger(doneBefore);
         Semaphore inFlight = new Semaphore(threads * 2);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "demo-loader");
@@ -117,18 +150,19 @@ public final class DemoLoader {
             return t;
         });
         try {
-            Iterator<DemoRegion.PatientCommands> it = region.patients();
-            while (it.hasNext() && failure.get() == null) {
+            int taken = 0;
+            while (taken < count && it.hasNext() && failure.get() == null) {
                 List<DemoRegion.PatientCommands> batch = new ArrayList<>(PATIENTS_PER_WRITE);
-                while (it.hasNext() && batch.size() < PATIENTS_PER_WRITE) {
+                while (taken < count && it.hasNext() && batch.size() < PATIENTS_PER_WRITE) {
                     batch.add(it.next());
+                    taken++;
                 }
                 inFlight.acquireUninterruptibly();
                 pool.execute(() -> {
                     try {
                         if (failure.get() == null) {
                             write(batch, counts);
-                            progress.patientsLoaded(done.addAndGet(batch.size()), patients);
+                            progress.patientsLoaded(done.addAndGet(batch.size()), total);
                         }
                     } catch (RuntimeException e) {
                         failure.compareAndSet(null, e);
@@ -144,12 +178,6 @@ public final class DemoLoader {
         if (failure.get() != null) {
             throw failure.get();
         }
-        Map<String, Long> byType = new TreeMap<>();
-        counts.forEach((type, n) -> byType.put(type, n.sum()));
-        long total = byType.values().stream().mapToLong(Long::longValue).sum();
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        log.info("Demo region loaded: {} patients, {} commands in {} ms", patients, total, elapsed.toMillis());
-        return new Result(false, seed, patients, total, byType, elapsed);
     }
 
     /** Writes a batch of patients through the bulk path; the demo is all or nothing, so any refusal stops it. */

@@ -104,7 +104,10 @@ class CareLedgerCliTest {
         assertThat(run("bench-load", "--patients", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
         assertThat(run("bench-load", "--threads", "17")).isEqualTo(CareLedgerCli.BAD_INPUT);
         assertThat(run("bench-load", "--baseline-rounds", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
-        assertThat(err.toString().strip().lines()).hasSize(3)
+        assertThat(run("bench-load", "--warmup-patients", "-1")).isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(run("bench-load", "--patients", "2000", "--warmup-patients", "258001"))
+                .isEqualTo(CareLedgerCli.BAD_INPUT);
+        assertThat(err.toString().strip().lines()).hasSize(5)
                 .allSatisfy(line -> assertThat(line).startsWith("bench-load: "));
         assertThat(out.toString()).isEmpty();
         assertThat(CareLedgerCli.handles("bench-load")).isTrue();

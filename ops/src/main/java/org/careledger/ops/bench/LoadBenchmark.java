@@ -75,15 +75,33 @@ public final class LoadBenchmark {
 
     /** Reads every stored event row (all columns but the global index) into memory. Returns how many. */
     public long loadRows() throws SQLException {
+        return loadRows(-1);
+    }
+
+    /** The highest global index stored so far (-1 when there are no events). */
+    public long lastGlobalIndex() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce(max(global_index), -1) FROM domain_event_entry")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Reads the stored event rows after global index {@code after} (all columns but the global index) into memory.
+     * Returns how many.
+     */
+    public long loadRows(long after) throws SQLException {
         rows.clear();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.setFetchSize(5_000);
-                try (ResultSet rs = s.executeQuery("""
+            try (PreparedStatement s = c.prepareStatement("""
                         SELECT event_identifier, aggregate_identifier, sequence_number, type, time_stamp, payload_type,
                                payload_revision, payload, meta_data
-                        FROM domain_event_entry ORDER BY global_index""")) {
+                        FROM domain_event_entry WHERE global_index > ? ORDER BY global_index""")) {
+                s.setFetchSize(5_000);
+                s.setLong(1, after);
+                try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new Object[]{rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
                                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getBytes(9)});
@@ -158,6 +176,31 @@ public final class LoadBenchmark {
             }
         }
         return counts;
+    }
+
+    /**
+     * About how many bytes the rows {@link #loadSameRows} would read take on disk: for every table that gained rows,
+     * its size (with TOAST, without indexes) times the share of its rows it gained. The rows take a few times this
+     * in memory.
+     */
+    public long sameRowsBytes(Map<String, Long> before) throws SQLException {
+        double bytes = 0;
+        Map<String, Long> after = rowCounts();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement size = c.prepareStatement("SELECT pg_table_size(?::regclass)")) {
+            for (Map.Entry<String, Long> table : after.entrySet()) {
+                long gained = table.getValue() - before.getOrDefault(table.getKey(), 0L);
+                if (gained <= 0) {
+                    continue;
+                }
+                size.setString(1, table.getKey());
+                try (ResultSet rs = size.executeQuery()) {
+                    rs.next();
+                    bytes += (double) rs.getLong(1) * gained / table.getValue();
+                }
+            }
+        }
+        return (long) bytes;
     }
 
     /**
@@ -320,6 +363,7 @@ public final class LoadBenchmark {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + RAW_TABLE);
         }
+        rows.clear();
     }
 
     /** Database size in bytes and the stored events' count. */
