@@ -2,7 +2,8 @@ package org.careledger.migration;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
-import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.IJsonLikeParser;
+import ca.uhn.fhir.parser.json.jackson.JacksonStructure;
 import ca.uhn.fhir.util.FhirTerser;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -48,6 +49,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -100,8 +105,14 @@ public final class FhirImport {
     private final Options options;
     private final FhirMapping mapping;
     private final Instant at;
-    private final ObjectMapper json = new ObjectMapper();
-    private final IParser parser = FHIR.newJsonParser();
+    /**
+     * Reads a Bundle's entries as trees the FHIR parser then reads directly (no second parse of the text), so it
+     * reads decimals as HAPI's own JSON reading does: exactly ("5.10" stays 5.10), not as doubles.
+     */
+    private final ObjectMapper json = new ObjectMapper()
+            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private final IJsonLikeParser parser = (IJsonLikeParser) FHIR.newJsonParser();
     private final FhirTerser terser = FHIR.newTerser();
     private final ReferenceData referenceData = new ReferenceData();
     private final Map<NhsNumber, Demographics> seen = new HashMap<>();
@@ -115,11 +126,20 @@ public final class FhirImport {
     /**
      * A write goes when this much text is waiting, even short of the batch size: its memory (the commands, their
      * events serialised, the statements) is a few times its text, and a few patients with long documents can hold
-     * more than a batch of ordinary ones.
+     * more than a batch of ordinary ones. Two batches are held at most: one being written, one being read.
      */
-    private static final long MAX_PENDING_TEXT = 4L << 20;
+    private static final long MAX_PENDING_TEXT = 2L << 20;
     /** NDJSON spool buckets; 0: by the input's size. */
     private int ndjsonBuckets;
+    /**
+     * The writer thread: one batch is written there while this thread reads and maps the next, so reading (a single
+     * thread's work) and writing overlap. At most one write is in flight, and its outcomes are reported on this
+     * thread before the next batch goes, so batches are written in order and the report is kept by one thread.
+     */
+    private ExecutorService writerThread;
+    /** The write in flight and the patients it holds, or null. */
+    private Future<List<BulkWriter.Outcome>> writing;
+    private List<PatientCommands> written;
 
     public FhirImport(BulkWriter writer, LedgerPatients ledger, Options options, Clock clock) {
         this.writer = writer;
@@ -152,8 +172,16 @@ public final class FhirImport {
      * reference files first, then the patient bundles, then the NDJSON patient data.
      */
     public ImportReport run(List<Path> inputs, Progress progress) throws IOException {
-        long started = System.nanoTime();
         this.progress = progress;
+        try {
+            return readAll(inputs);
+        } finally {
+            stopWriter();
+        }
+    }
+
+    private ImportReport readAll(List<Path> inputs) throws IOException {
+        long started = System.nanoTime();
         List<Path> files = new ArrayList<>();
         for (Path input : inputs) {
             if (Files.isDirectory(input)) {
@@ -210,6 +238,7 @@ public final class FhirImport {
             }
         }
         flush();
+        awaitWrite();
         report.wallTime(Duration.ofNanos(System.nanoTime() - started));
         return report;
     }
@@ -217,15 +246,20 @@ public final class FhirImport {
     /** Imports one body (a Bundle, or NDJSON when {@code ndjson}): the HTTP endpoint's way in. */
     public ImportReport run(String name, InputStream body, boolean ndjson) throws IOException {
         long started = System.nanoTime();
-        if (ndjson) {
-            try (NdjsonSpool spool = new NdjsonSpool(-1)) {
-                readNdjson(name, body, spool);
-                spool.finish();
+        try {
+            if (ndjson) {
+                try (NdjsonSpool spool = new NdjsonSpool(-1)) {
+                    readNdjson(name, body, spool);
+                    spool.finish();
+                }
+            } else {
+                readBundle(name, body);
             }
-        } else {
-            readBundle(name, body);
+            flush();
+            awaitWrite();
+        } finally {
+            stopWriter();
         }
-        flush();
         report.wallTime(Duration.ofNanos(System.nanoTime() - started));
         return report;
     }
@@ -428,7 +462,9 @@ public final class FhirImport {
         }
         Resource resource;
         try {
-            resource = (Resource) parser.parseResource(node.toString());
+            JacksonStructure tree = new JacksonStructure();
+            tree.setNativeObject((com.fasterxml.jackson.databind.node.ObjectNode) node);
+            resource = (Resource) parser.parseResource(tree);
         } catch (DataFormatException | ClassCastException e) {
             assembly.pendingError(what, "not a valid FHIR R4 resource");
             return;
@@ -818,29 +854,88 @@ public final class FhirImport {
         return null;
     }
 
+    /** Sends the waiting patients to the writer thread, once the write before them is done and reported. */
     private void flush() {
         pendingText = 0;
         if (pending.isEmpty()) {
             return;
         }
-        List<BulkWriter.PatientCommands> batch = pending.stream().map(PatientCommands::commands).toList();
-        List<BulkWriter.Outcome> outcomes = writer.write(batch);
-        long events = 0;
+        List<PatientCommands> batch = List.copyOf(pending);
+        pending.clear();
+        awaitWrite();
+        if (writerThread == null) {
+            writerThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "import-writer");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        List<BulkWriter.PatientCommands> commands = batch.stream().map(PatientCommands::commands).toList();
+        written = batch;
+        writing = writerThread.submit(() -> writer.write(commands));
+    }
+
+    /** Waits for the write in flight, if any, and reports its outcomes; a failure of the write is thrown here. */
+    private void awaitWrite() {
+        if (writing == null) {
+            return;
+        }
+        List<BulkWriter.Outcome> outcomes;
+        List<PatientCommands> batch = written;
+        try {
+            outcomes = writing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a write of " + batch.size() + " patients was in flight",
+                    e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("a write of " + batch.size() + " patients failed", e.getCause());
+        } finally {
+            writing = null;
+            written = null;
+        }
         for (int i = 0; i < outcomes.size(); i++) {
             BulkWriter.Outcome o = outcomes.get(i);
-            PatientCommands p = pending.get(i);
+            PatientCommands p = batch.get(i);
             if (o.written()) {
                 report.imported(o.eventsByType(), p.mappedTypes());
-                events += o.events();
             } else {
                 seen.remove(p.commands().patient());
                 String what = o.refusedCommand() <= 0 ? p.resource() : "command " + o.refusedCommand() + " of " + p.resource();
                 report.rejectedPatient(p.file(), what, o.reason());
             }
         }
-        pending.clear();
         patientsDone += outcomes.size();
         progress.update(patientsDone, Math.max(patientsTotal, patientsDone), report.events());
+    }
+
+    /**
+     * Stops the writer thread. If the import stops early (an exception), a write still in flight is let finish
+     * first: it is one transaction of whole patients, which commits or rolls back, never half.
+     */
+    private void stopWriter() {
+        if (writerThread == null) {
+            return;
+        }
+        writerThread.shutdown();
+        boolean stopped = false;
+        while (!stopped) {
+            try {
+                stopped = writerThread.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        writerThread = null;
+        writing = null;
+        written = null;
     }
 
     private void reject(String file, String resource, String reason) {

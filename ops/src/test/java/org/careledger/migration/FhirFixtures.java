@@ -116,7 +116,7 @@ final class FhirFixtures {
         add(b, a);
 
         add(b, observation(id + "-weight", subject, "vital-signs", "29463-7", "Body Weight", new BigDecimal("72.4"), "kg"));
-        add(b, observation(id + "-glucose", subject, "laboratory", "2339-0", "Glucose", new BigDecimal("5.6"), "mmol/L"));
+        add(b, observation(id + "-glucose", subject, "laboratory", "2339-0", "Glucose", new BigDecimal("5.60"), "mmol/L"));
         Observation smoking = observation(id + "-smoking", subject, "social-history", "72166-2",
                 "Tobacco smoking status", null, null);
         smoking.setValue(concept(SNOMED, "266919005", "Never smoked tobacco (finding)"));

@@ -46,6 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The FHIR R4 import end to end on a real (embedded) PostgreSQL, through the BulkWriter: every mapped type read
@@ -158,6 +159,8 @@ class FhirImportTest {
         assertThat(weight.content().value().unit()).isEqualTo("kg");
         assertThat(weight.content().codings()).extracting(SourceCoding::system).containsExactly("http://loinc.org");
         assertThat(bySource.get("Observation/p1-glucose").section()).isEqualTo(Section.TEST_RESULTS);
+        // the value as written, trailing zero and all: a bundle's entries are read with exact decimals
+        assertThat(bySource.get("Observation/p1-glucose").content().value().value()).isEqualTo(new BigDecimal("5.60"));
         assertThat(bySource.get("Observation/p1-smoking").section()).isEqualTo(Section.OBSERVATIONS);
         assertThat(bySource.get("Observation/p1-smoking").content().text()).contains("Never smoked tobacco");
         assertThat(bySource.get("Observation/p1-bp").content().text()).contains("Systolic Blood Pressure: 128 mm[Hg]");
@@ -337,6 +340,47 @@ class FhirImportTest {
         assertThat(second.alreadyPresent()).isEqualTo(3);
         assertThat(second.rejections()).isEmpty();
         assertThat(events()).isEqualTo(after);
+    }
+
+    /**
+     * Batches are written on a thread of their own while the next is read. A write that fails (not a patient
+     * refused: the writer itself throws) stops the import with that error, on the caller's thread; the batches
+     * before it are in the ledger, the ones after it were never sent, and the writer thread is gone.
+     */
+    @Test
+    void aWriteThatFailsStopsTheImportWithItsErrorAndNothingAfterIt() throws Exception {
+        FhirFixtures.write(dir, "practitionerInformation1.json", FhirFixtures.shared(practice.value()));
+        String[] patients = {nhs(), nhs(), nhs()};
+        for (int i = 0; i < patients.length; i++) {
+            FhirFixtures.write(dir, "p" + i + ".json", FhirFixtures.everyType("w" + i + "-" + UUID.randomUUID(),
+                    patients[i], "Write" + i));
+        }
+        AtomicInteger writes = new AtomicInteger();
+        BulkWriter failingSecond = new BulkWriter() {
+            @Override
+            public List<Outcome> write(List<PatientCommands> batch) {
+                if (writes.incrementAndGet() == 2) {
+                    throw new IllegalStateException("the database went away");
+                }
+                return bulk.write(batch);
+            }
+
+            @Override
+            public List<Outcome> writeDirectory(List<? extends org.careledger.shared.Command> commands) {
+                return bulk.writeDirectory(commands);
+            }
+        };
+        FhirImport importer = new FhirImport(failingSecond, LedgerPatients.of(jdbc),
+                new FhirImport.Options(source, null, false, 1), clock);
+
+        assertThatThrownBy(() -> importer.run(List.of(dir), FhirImport.Progress.NONE))
+                .isInstanceOf(IllegalStateException.class).hasMessage("the database went away");
+
+        assertThat(writes).hasValue(2);
+        assertThat(registers.patientRegistered(NhsNumber.of(patients[0]))).isTrue();
+        assertThat(registers.patientRegistered(NhsNumber.of(patients[1]))).isFalse();
+        assertThat(registers.patientRegistered(NhsNumber.of(patients[2]))).isFalse();
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("import-writer"));
     }
 
     /**
