@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -137,6 +138,9 @@ public final class FhirImport {
      * thread before the next batch goes, so batches are written in order and the report is kept by one thread.
      */
     private ExecutorService writerThread;
+    /** The parsing thread: Bundle entries' resources are parsed there, in order, with a parser of its own. */
+    private ExecutorService parserThread;
+    private final IJsonLikeParser entryParser = (IJsonLikeParser) FHIR.newJsonParser();
     /** The write in flight and the patients it holds, or null. */
     private Future<List<BulkWriter.Outcome>> writing;
     private List<PatientCommands> written;
@@ -176,7 +180,7 @@ public final class FhirImport {
         try {
             return readAll(inputs);
         } finally {
-            stopWriter();
+            stopThreads();
         }
     }
 
@@ -258,7 +262,7 @@ public final class FhirImport {
             flush();
             awaitWrite();
         } finally {
-            stopWriter();
+            stopThreads();
         }
         report.wallTime(Duration.ofNanos(System.nanoTime() - started));
         return report;
@@ -425,9 +429,15 @@ public final class FhirImport {
                     bundleType = p.getText();
                 } else if (field.equals("entry") && value == JsonToken.START_ARRAY) {
                     int index = 0;
+                    ArrayDeque<ParsingEntry> parsing = new ArrayDeque<>();
                     while (p.nextToken() == JsonToken.START_OBJECT) {
-                        JsonNode entry = json.readTree(p);
-                        entry(assembly, file, index++, entry);
+                        parsing.add(entry(index++, json.readTree(p)));
+                        if (parsing.size() > ENTRIES_IN_PARSE) {
+                            parsing.poll().into(assembly);
+                        }
+                    }
+                    while (!parsing.isEmpty()) {
+                        parsing.poll().into(assembly);
                     }
                 } else {
                     p.skipChildren();
@@ -452,24 +462,71 @@ public final class FhirImport {
         assembly.finish();
     }
 
-    private void entry(FileAssembly assembly, String file, int index, JsonNode entry) {
+    /**
+     * A Bundle entry on its way into the file's assembly: its resource is parsed by HAPI on the parsing thread while
+     * this thread reads the entries after it; {@link #into} takes them in the file's order, so what a resource's
+     * mapping sees (the Medications before it, the Patient) is what a single thread would see.
+     */
+    private final class ParsingEntry {
+        private final String what;
+        private final String fullUrl;
+        private final String error;
+        private final Future<Resource> resource;
+
+        ParsingEntry(String what, String fullUrl, String error, Future<Resource> resource) {
+            this.what = what;
+            this.fullUrl = fullUrl;
+            this.error = error;
+            this.resource = resource;
+        }
+
+        void into(FileAssembly assembly) {
+            if (error != null) {
+                assembly.pendingError(what, error);
+                return;
+            }
+            Resource parsed;
+            try {
+                parsed = resource.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while " + what + " was parsed", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof DataFormatException || e.getCause() instanceof ClassCastException) {
+                    assembly.pendingError(what, "not a valid FHIR R4 resource");
+                    return;
+                }
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("parsing " + what + " failed", e.getCause());
+            }
+            assembly.resource(fullUrl, parsed);
+        }
+    }
+
+    /** Entries read ahead of the one going into the assembly: a few, so memory stays a few resources'. */
+    private static final int ENTRIES_IN_PARSE = 16;
+
+    private ParsingEntry entry(int index, JsonNode entry) {
         JsonNode node = entry.path("resource");
         String fullUrl = entry.path("fullUrl").isTextual() ? entry.path("fullUrl").asText() : null;
-        String what = node.path("resourceType").asText("?") + "/" + node.path("id").asText("?");
         if (!node.isObject()) {
-            assembly.pendingError("entry " + index, "a Bundle entry without a resource");
-            return;
+            return new ParsingEntry("entry " + index, fullUrl, "a Bundle entry without a resource", null);
         }
-        Resource resource;
-        try {
+        String what = node.path("resourceType").asText("?") + "/" + node.path("id").asText("?");
+        if (parserThread == null) {
+            parserThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "import-parser");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return new ParsingEntry(what, fullUrl, null, parserThread.submit(() -> {
             JacksonStructure tree = new JacksonStructure();
             tree.setNativeObject((com.fasterxml.jackson.databind.node.ObjectNode) node);
-            resource = (Resource) parser.parseResource(tree);
-        } catch (DataFormatException | ClassCastException e) {
-            assembly.pendingError(what, "not a valid FHIR R4 resource");
-            return;
-        }
-        assembly.resource(fullUrl, resource);
+            return (Resource) entryParser.parseResource(tree);
+        }));
     }
 
     // ---- NDJSON ------------------------------------------------------------------------------------------------
@@ -916,10 +973,14 @@ public final class FhirImport {
     }
 
     /**
-     * Stops the writer thread. If the import stops early (an exception), a write still in flight is let finish
-     * first: it is one transaction of whole patients, which commits or rolls back, never half.
+     * Stops the parsing and writer threads. If the import stops early (an exception), a write still in flight is let
+     * finish first: it is one transaction of whole patients, which commits or rolls back, never half.
      */
-    private void stopWriter() {
+    private void stopThreads() {
+        if (parserThread != null) {
+            parserThread.shutdownNow(); // parsing only: nothing it does needs finishing
+            parserThread = null;
+        }
         if (writerThread == null) {
             return;
         }

@@ -343,6 +343,41 @@ class FhirImportTest {
     }
 
     /**
+     * Entries are parsed on a thread of their own while the next are read. An entry HAPI cannot parse (or one with no
+     * resource) still reaches the file in its place: the file's patient is refused, naming the entry, and nothing of
+     * it is written.
+     */
+    @Test
+    void anEntryThatIsNotAFhirResourceRefusesItsFilesPatientNamingTheEntry() throws Exception {
+        FhirFixtures.write(dir, "practitionerInformation1.json", FhirFixtures.shared(practice.value()));
+        String unparsable = nhs();
+        String noResource = nhs();
+        FhirFixtures.write(dir, "unparsable.json", FhirFixtures.everyType("u1-" + UUID.randomUUID(), unparsable, "Un"));
+        FhirFixtures.write(dir, "no-resource.json", FhirFixtures.everyType("u2-" + UUID.randomUUID(), noResource, "No"));
+        String entries = "\"entry\"\\s*:\\s*\\[";
+        Path first = dir.resolve("unparsable.json");
+        Files.writeString(first, Files.readString(first).replaceFirst(entries, "\"entry\": [ {\"fullUrl\": "
+                + "\"urn:uuid:nope\", \"resource\": {\"resourceType\": \"NotAResource\", \"id\": \"nope\"}},"));
+        Path second = dir.resolve("no-resource.json");
+        Files.writeString(second, Files.readString(second).replaceFirst(entries, "\"entry\": [ {\"fullUrl\": "
+                + "\"urn:uuid:empty\"},"));
+        long before = events();
+
+        ImportReport report = importer(false).run(List.of(dir), FhirImport.Progress.NONE);
+
+        assertThat(report.imported()).isZero();
+        Map<String, ImportReport.Rejection> byFile = report.rejections().stream()
+                .collect(Collectors.toMap(ImportReport.Rejection::file, r -> r));
+        assertThat(byFile.get("unparsable.json").resource()).isEqualTo("NotAResource/nope");
+        assertThat(byFile.get("unparsable.json").reason()).isEqualTo("not a valid FHIR R4 resource");
+        assertThat(byFile.get("no-resource.json").resource()).isEqualTo("entry 0");
+        assertThat(byFile.get("no-resource.json").reason()).isEqualTo("a Bundle entry without a resource");
+        assertThat(registers.patientRegistered(NhsNumber.of(unparsable))).isFalse();
+        assertThat(registers.patientRegistered(NhsNumber.of(noResource))).isFalse();
+        assertThat(events()).isEqualTo(before);
+    }
+
+    /**
      * Batches are written on a thread of their own while the next is read. A write that fails (not a patient
      * refused: the writer itself throws) stops the import with that error, on the caller's thread; the batches
      * before it are in the ledger, the ones after it were never sent, and the writer thread is gone.
