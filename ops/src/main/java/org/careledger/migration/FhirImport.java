@@ -3,6 +3,7 @@ package org.careledger.migration;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IJsonLikeParser;
+import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.json.jackson.JacksonStructure;
 import ca.uhn.fhir.util.FhirTerser;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -113,7 +114,7 @@ public final class FhirImport {
     private final ObjectMapper json = new ObjectMapper()
             .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-    private final IJsonLikeParser parser = (IJsonLikeParser) FHIR.newJsonParser();
+    private final IParser parser = FHIR.newJsonParser();
     private final FhirTerser terser = FHIR.newTerser();
     private final ReferenceData referenceData = new ReferenceData();
     private final Map<NhsNumber, Demographics> seen = new HashMap<>();
@@ -516,11 +517,7 @@ public final class FhirImport {
         }
         String what = node.path("resourceType").asText("?") + "/" + node.path("id").asText("?");
         if (parserThread == null) {
-            parserThread = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "import-parser");
-                t.setDaemon(true);
-                return t;
-            });
+            parserThread = thread("import-parser");
         }
         return new ParsingEntry(what, fullUrl, null, parserThread.submit(() -> {
             JacksonStructure tree = new JacksonStructure();
@@ -921,11 +918,7 @@ public final class FhirImport {
         pending.clear();
         awaitWrite();
         if (writerThread == null) {
-            writerThread = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "import-writer");
-                t.setDaemon(true);
-                return t;
-            });
+            writerThread = thread("import-writer");
         }
         List<BulkWriter.PatientCommands> commands = batch.stream().map(PatientCommands::commands).toList();
         written = batch;
@@ -970,6 +963,15 @@ public final class FhirImport {
         }
         patientsDone += outcomes.size();
         progress.update(patientsDone, Math.max(patientsTotal, patientsDone), report.events());
+    }
+
+    /** One daemon thread of the import's own, named for thread dumps and profiles. */
+    private static ExecutorService thread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**

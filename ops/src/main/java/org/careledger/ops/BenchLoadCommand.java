@@ -177,7 +177,7 @@ final class BenchLoadCommand implements Callable<Integer> {
             // plainly when they would not fit, rather than fail with an OutOfMemoryError half-way
             long onDisk = bench.sameRowsBytes(before);
             long heap = Runtime.getRuntime().maxMemory();
-            if (onDisk * SAME_ROWS_MEMORY_FACTOR > heap / 2) {
+            if (!sameRowsFit(onDisk, heap)) {
                 out.println(String.format(Locale.ROOT, "same rows: not run: the rows the load wrote take about %d MB "
                         + "on disk, about %d MB in memory, more than half of this JVM's %d MB heap; run with a larger "
                         + "-Xmx or fewer --patients", onDisk / (1024 * 1024),
@@ -211,6 +211,11 @@ final class BenchLoadCommand implements Callable<Integer> {
 
     /** Bytes in the JVM per byte on disk of the rows the same-rows baseline holds (Strings, arrays, boxes). */
     static final long SAME_ROWS_MEMORY_FACTOR = 3;
+
+    /** True when rows taking {@code onDisk} bytes on disk fit in half of a {@code heap}-byte heap. */
+    static boolean sameRowsFit(long onDisk, long heap) {
+        return onDisk * SAME_ROWS_MEMORY_FACTOR <= heap / 2;
+    }
 
     /** Where the measured load starts. */
     private static final class Phase {

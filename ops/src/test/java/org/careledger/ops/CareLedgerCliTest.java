@@ -100,6 +100,17 @@ class CareLedgerCliTest {
     }
 
     @Test
+    void benchLoadRunsTheSameRowsBaselineOnlyWhenItsRowsFitInHalfTheHeap() {
+        long mb = 1024 * 1024;
+        // 3 bytes in memory per byte on disk, against half of the heap
+        assertThat(BenchLoadCommand.sameRowsFit(300 * mb, 2048 * mb)).isTrue();
+        assertThat(BenchLoadCommand.sameRowsFit(341 * mb, 2048 * mb)).isTrue();
+        assertThat(BenchLoadCommand.sameRowsFit(342 * mb, 2048 * mb)).isFalse();
+        assertThat(BenchLoadCommand.sameRowsFit(1500 * mb, 2048 * mb)).isFalse();
+        assertThat(BenchLoadCommand.sameRowsFit(0, 2048 * mb)).isTrue();
+    }
+
+    @Test
     void benchLoadRefusesBadInputBeforeBooting() {
         assertThat(run("bench-load", "--patients", "0")).isEqualTo(CareLedgerCli.BAD_INPUT);
         assertThat(run("bench-load", "--threads", "17")).isEqualTo(CareLedgerCli.BAD_INPUT);
