@@ -128,23 +128,32 @@ public final class FhirImport {
     /**
      * A write goes when this much text is waiting, even short of the batch size: its memory (the commands, their
      * events serialised, the statements) is a few times its text, and a few patients with long documents can hold
-     * more than a batch of ordinary ones. Two batches are held at most: one being written, one being read.
+     * more than a batch of ordinary ones. {@link #WRITES_IN_FLIGHT} + 1 batches are held at most: those being written,
+     * and one being read.
      */
     private static final long MAX_PENDING_TEXT = 2L << 20;
     /** NDJSON spool buckets; 0: by the input's size. */
     private int ndjsonBuckets;
     /**
-     * The writer thread: one batch is written there while this thread reads and maps the next, so reading (a single
-     * thread's work) and writing overlap. At most one write is in flight, and its outcomes are reported on this
-     * thread before the next batch goes, so batches are written in order and the report is kept by one thread.
+     * Batches written at once, each in a transaction of its own on a writer thread of its own, while this thread reads
+     * and maps the next. A write is CPU work in the JVM (deciding, serialising, the read-back check) and then a wait
+     * for the server (the statements, the commit): with one write in flight the writer thread was the import's
+     * bottleneck and a quarter of two cores stood idle; with two, one write's wait overlaps the other's work. The
+     * outcomes are reported on this thread in the order the batches were read, so the report is kept by one thread;
+     * two batches may commit in either order, as two concurrent commands may (different patients' rows, so neither
+     * waits for the other), and a re-run after a kill finds the patients of whichever committed.
      */
-    private ExecutorService writerThread;
+    static final int WRITES_IN_FLIGHT = 2;
+    /** The writer threads ({@link #WRITES_IN_FLIGHT}), started with the first write. */
+    private ExecutorService writerThreads;
     /** The parsing thread: Bundle entries' resources are parsed there, in order, with a parser of its own. */
     private ExecutorService parserThread;
     private final IJsonLikeParser entryParser = (IJsonLikeParser) FHIR.newJsonParser();
-    /** The write in flight and the patients it holds, or null. */
-    private Future<List<BulkWriter.Outcome>> writing;
-    private List<PatientCommands> written;
+    /** The writes in flight, oldest first, each with the patients it holds. */
+    private final ArrayDeque<Write> writes = new ArrayDeque<>();
+
+    private record Write(Future<List<BulkWriter.Outcome>> outcomes, List<PatientCommands> batch) {
+    }
 
     public FhirImport(BulkWriter writer, LedgerPatients ledger, Options options, Clock clock) {
         this.writer = writer;
@@ -243,7 +252,7 @@ public final class FhirImport {
             }
         }
         flush();
-        awaitWrite();
+        awaitWrites();
         report.wallTime(Duration.ofNanos(System.nanoTime() - started));
         return report;
     }
@@ -261,7 +270,7 @@ public final class FhirImport {
                 readBundle(name, body);
             }
             flush();
-            awaitWrite();
+            awaitWrites();
         } finally {
             stopThreads();
         }
@@ -518,7 +527,7 @@ public final class FhirImport {
         }
         String what = node.path("resourceType").asText("?") + "/" + node.path("id").asText("?");
         if (parserThread == null) {
-            parserThread = thread("import-parser");
+            parserThread = threads("import-parser", 1);
         }
         return new ParsingEntry(what, fullUrl, null,
                 parserThread.submit(() -> parse(entryParser, (ObjectNode) node)));
@@ -964,7 +973,10 @@ public final class FhirImport {
         return null;
     }
 
-    /** Sends the waiting patients to the writer thread, once the write before them is done and reported. */
+    /**
+     * Sends the waiting patients to a writer thread; when {@link #WRITES_IN_FLIGHT} writes are already in flight, the
+     * oldest is waited for and reported first.
+     */
     private void flush() {
         pendingText = 0;
         if (pending.isEmpty()) {
@@ -972,24 +984,30 @@ public final class FhirImport {
         }
         List<PatientCommands> batch = List.copyOf(pending);
         pending.clear();
-        awaitWrite();
-        if (writerThread == null) {
-            writerThread = thread("import-writer");
+        while (writes.size() >= WRITES_IN_FLIGHT) {
+            awaitOldestWrite();
+        }
+        if (writerThreads == null) {
+            writerThreads = threads("import-writer", WRITES_IN_FLIGHT);
         }
         List<BulkWriter.PatientCommands> commands = batch.stream().map(PatientCommands::commands).toList();
-        written = batch;
-        writing = writerThread.submit(() -> writer.write(commands));
+        writes.add(new Write(writerThreads.submit(() -> writer.write(commands)), batch));
     }
 
-    /** Waits for the write in flight, if any, and reports its outcomes; a failure of the write is thrown here. */
-    private void awaitWrite() {
-        if (writing == null) {
-            return;
+    /** Waits for every write in flight, oldest first, and reports their outcomes. */
+    private void awaitWrites() {
+        while (!writes.isEmpty()) {
+            awaitOldestWrite();
         }
+    }
+
+    /** Waits for the oldest write in flight and reports its outcomes; a failure of the write is thrown here. */
+    private void awaitOldestWrite() {
+        Write write = writes.poll();
         List<BulkWriter.Outcome> outcomes;
-        List<PatientCommands> batch = written;
+        List<PatientCommands> batch = write.batch();
         try {
-            outcomes = writing.get();
+            outcomes = write.outcomes().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while a write of " + batch.size() + " patients was in flight",
@@ -1002,9 +1020,6 @@ public final class FhirImport {
                 throw error;
             }
             throw new IllegalStateException("a write of " + batch.size() + " patients failed", e.getCause());
-        } finally {
-            writing = null;
-            written = null;
         }
         for (int i = 0; i < outcomes.size(); i++) {
             BulkWriter.Outcome o = outcomes.get(i);
@@ -1021,9 +1036,9 @@ public final class FhirImport {
         progress.update(patientsDone, Math.max(patientsTotal, patientsDone), report.events());
     }
 
-    /** One daemon thread of the import's own, named for thread dumps and profiles. */
-    private static ExecutorService thread(String name) {
-        return Executors.newSingleThreadExecutor(r -> {
+    /** Daemon threads of the import's own, named for thread dumps and profiles. */
+    private static ExecutorService threads(String name, int count) {
+        return Executors.newFixedThreadPool(count, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
@@ -1031,30 +1046,29 @@ public final class FhirImport {
     }
 
     /**
-     * Stops the parsing and writer threads. If the import stops early (an exception), a write still in flight is let
-     * finish first: it is one transaction of whole patients, which commits or rolls back, never half.
+     * Stops the parsing and writer threads. If the import stops early (an exception), the writes still in flight are
+     * let finish first: each is one transaction of whole patients, which commits or rolls back, never half.
      */
     private void stopThreads() {
         if (parserThread != null) {
             parserThread.shutdownNow(); // parsing only: nothing it does needs finishing
             parserThread = null;
         }
-        if (writerThread == null) {
+        if (writerThreads == null) {
             return;
         }
-        writerThread.shutdown();
+        writerThreads.shutdown();
         boolean stopped = false;
         while (!stopped) {
             try {
-                stopped = writerThread.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+                stopped = writerThreads.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
-        writerThread = null;
-        writing = null;
-        written = null;
+        writerThreads = null;
+        writes.clear();
     }
 
     private void reject(String file, String resource, String reason) {

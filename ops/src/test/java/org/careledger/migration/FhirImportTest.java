@@ -378,14 +378,16 @@ class FhirImportTest {
     }
 
     /**
-     * Batches are written on a thread of their own while the next is read. A write that fails (not a patient
-     * refused: the writer itself throws) stops the import with that error, on the caller's thread; the batches
-     * before it are in the ledger, the ones after it were never sent, and the writer thread is gone.
+     * Batches are written on writer threads while the next is read, {@link FhirImport#WRITES_IN_FLIGHT} at once. A
+     * write that fails (not a patient refused: the writer itself throws) stops the import with that error, on the
+     * caller's thread, when it is the oldest write in flight: the batches before it are in the ledger, the one sent
+     * with it finishes whole, no batch is sent after the failure is seen, and the writer threads are gone.
      */
     @Test
-    void aWriteThatFailsStopsTheImportWithItsErrorAndNothingAfterIt() throws Exception {
+    void aWriteThatFailsStopsTheImportWithItsErrorAndNoWriteIsSentAfterIt() throws Exception {
+        assertThat(FhirImport.WRITES_IN_FLIGHT).as("this test's schedule").isEqualTo(2);
         FhirFixtures.write(dir, "practitionerInformation1.json", FhirFixtures.shared(practice.value()));
-        String[] patients = {nhs(), nhs(), nhs()};
+        String[] patients = {nhs(), nhs(), nhs(), nhs()};
         for (int i = 0; i < patients.length; i++) {
             FhirFixtures.write(dir, "p" + i + ".json", FhirFixtures.everyType("w" + i + "-" + UUID.randomUUID(),
                     patients[i], "Write" + i));
@@ -407,14 +409,24 @@ class FhirImportTest {
         };
         FhirImport importer = new FhirImport(failingSecond, LedgerPatients.of(jdbc),
                 new FhirImport.Options(source, null, false, 1), clock);
+        long entriesBefore = jdbc.queryForObject("SELECT count(*) FROM view_entry", Long.class);
 
         assertThatThrownBy(() -> importer.run(List.of(dir), FhirImport.Progress.NONE))
                 .isInstanceOf(IllegalStateException.class).hasMessage("the database went away");
 
-        assertThat(writes).hasValue(2);
+        // p0 written; p1's write failed; p2's was in flight with it and finished whole; p3's was never sent
+        assertThat(writes).hasValue(3);
         assertThat(registers.patientRegistered(NhsNumber.of(patients[0]))).isTrue();
         assertThat(registers.patientRegistered(NhsNumber.of(patients[1]))).isFalse();
-        assertThat(registers.patientRegistered(NhsNumber.of(patients[2]))).isFalse();
+        assertThat(registers.patientRegistered(NhsNumber.of(patients[2]))).isTrue();
+        assertThat(registers.patientRegistered(NhsNumber.of(patients[3]))).isFalse();
+        long perPatient = jdbc.queryForObject("SELECT count(*) FROM view_entry WHERE nhs_number = ?", Long.class,
+                patients[0]);
+        assertThat(perPatient).isPositive();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM view_entry WHERE nhs_number = ?", Long.class,
+                patients[2])).isEqualTo(perPatient);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM view_entry", Long.class))
+                .isEqualTo(entriesBefore + 2 * perPatient);
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("import-writer"));
     }
 
