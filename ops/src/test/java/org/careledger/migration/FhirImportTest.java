@@ -286,6 +286,10 @@ class FhirImportTest {
             }
         }
         assertThat(added).as("11 patients, each registered with 13 entries").isEqualTo(11 * 14);
+        // NDJSON lines are read with exact decimals too, as Bundle entries are: 5.60 stays 5.60
+        assertThat(readAsGp(NhsNumber.of(patients.get(0))).entries())
+                .filteredOn(e -> e.content().source().relativeReference().equals("Observation/nd0-glucose"))
+                .singleElement().satisfies(e -> assertThat(e.content().value().value()).isEqualTo(new BigDecimal("5.60")));
         assertThat(report.rejections()).anySatisfy(r -> {
             assertThat(r.resource()).isEqualTo("Observation/orphan-obs");
             assertThat(r.reason()).isEqualTo("unknown reference: subject Patient/nobody-here");
